@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what SrTrain needs on Debian 12 and builds it. Idempotent: a second run only
+# rebuilds what changed. Needs the .NET 10 SDK on PATH; installs the rest with apt-get.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+config="${SRTRAIN_CONFIGURATION:-Release}"
+
+# libtorch (engine), OpenCV codecs (image I/O), the toolchain for the native shim, and
+# Debian's PyTorch/OpenCV/NumPy that the tests use as the reference implementation.
+packages=(libtorch-dev libopencv-imgcodecs-dev cmake g++ make python3-torch python3-numpy python3-opencv)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! command -v dotnet >/dev/null; then
+  echo "setup: the .NET 10 SDK (dotnet) is required and is not on PATH" >&2
+  exit 1
+fi
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+echo "setup: building SrTrain ($config)"
+dotnet build "$root/SrTrain.sln" -c "$config" -nologo -v quiet -clp:ErrorsOnly

@@ -1,0 +1,89 @@
+using System.Runtime.InteropServices;
+using SrTrain.Torch.Interop;
+
+namespace SrTrain.Torch;
+
+/// <summary>Process- and thread-level libtorch state: scopes, seeds, threads, grad mode, autocast.</summary>
+public static class LibTorch
+{
+    // libtorch defaults to one intra-op thread on these machines: use every core unless told
+    // otherwise, as soon as the binding is loaded (before any op can run).
+    [System.Runtime.CompilerServices.ModuleInitializer]
+    internal static void InitializeThreads()
+    {
+        var env = Environment.GetEnvironmentVariable("SRTRAIN_NUM_THREADS");
+        NumThreads = int.TryParse(env, out var n) && n > 0 ? n : Environment.ProcessorCount;
+    }
+
+    /// <summary>Opens a scope that disposes every tensor created in it on this thread.</summary>
+    public static DisposeScope NewDisposeScope() => new();
+
+    /// <summary>Seeds libtorch's global generators (PyTorch: torch.manual_seed).</summary>
+    public static void ManualSeed(ulong seed) => Native.Check(Native.srt_manual_seed(seed));
+
+    /// <summary>Intra-op threads libtorch uses (PyTorch: torch.set_num_threads). Defaults to all
+    /// cores, or SRTRAIN_NUM_THREADS when set.</summary>
+    public static int NumThreads
+    {
+        get => Native.srt_get_num_threads();
+        set => Native.Check(Native.srt_set_num_threads(value));
+    }
+
+    /// <summary>The linked libtorch's version, e.g. "1.13.0".</summary>
+    public static string Version => Marshal.PtrToStringUTF8(Native.srt_version()) ?? "?";
+
+    /// <summary>Whether autograd records operations on this thread.</summary>
+    public static bool IsGradEnabled => Native.srt_grad_enabled() != 0;
+
+    /// <summary>Disables gradient recording on this thread until disposed (PyTorch: torch.no_grad()).</summary>
+    public static GradModeScope NoGrad() => new(false);
+
+    /// <summary>Enables gradient recording on this thread until disposed (PyTorch: torch.enable_grad()).</summary>
+    public static GradModeScope EnableGrad() => new(true);
+
+    /// <summary>Runs ops in reduced precision where safe (PyTorch: torch.autocast). bf16 on CPU,
+    /// fp16 or bf16 on CUDA.</summary>
+    public static AutocastScope Autocast(DeviceType deviceType = DeviceType.Cpu, DType dtype = DType.BFloat16, bool enabled = true) =>
+        new(deviceType, dtype, enabled);
+}
+
+/// <summary>Sets the thread's grad mode and restores the previous one when disposed.</summary>
+public readonly struct GradModeScope : IDisposable
+{
+    private readonly bool previous;
+
+    internal GradModeScope(bool enabled)
+    {
+        previous = Native.srt_grad_enabled() != 0;
+        Native.srt_set_grad_enabled(enabled ? 1 : 0);
+    }
+
+    public void Dispose() => Native.srt_set_grad_enabled(previous ? 1 : 0);
+}
+
+/// <summary>An autocast region; restores the previous autocast state of the thread when disposed.</summary>
+public sealed class AutocastScope : IDisposable
+{
+    private readonly DeviceType deviceType;
+    private readonly int previousEnabled;
+    private readonly int previousDType;
+    private bool disposed;
+
+    internal AutocastScope(DeviceType deviceType, DType dtype, bool enabled)
+    {
+        if (deviceType == DeviceType.Cpu && dtype != DType.BFloat16)
+            throw new ArgumentException($"autocast on CPU supports bfloat16 only, not {dtype}");
+        this.deviceType = deviceType;
+        Native.Check(Native.srt_autocast_get((int)deviceType, out previousEnabled, out previousDType));
+        Native.Check(Native.srt_autocast_set((int)deviceType, enabled ? 1 : 0, (int)dtype));
+        Native.srt_autocast_enter();
+    }
+
+    public void Dispose()
+    {
+        if (disposed) return;
+        disposed = true;
+        Native.srt_autocast_exit();
+        Native.Check(Native.srt_autocast_set((int)deviceType, previousEnabled, previousDType));
+    }
+}

@@ -1,0 +1,71 @@
+// Process-wide and thread-local runtime state: errors, threads, seeds, grad mode,
+// autocast, devices.
+#include "shim.h"
+
+#include <ATen/Parallel.h>
+#include <ATen/autocast_mode.h>
+#include <c10/core/GradMode.h>
+#include <torch/csrc/api/include/torch/version.h>
+
+namespace {
+thread_local std::string last_error;
+}
+
+void srt::set_error(const std::string& message) { last_error = message; }
+
+SRT_API const char* srt_last_error() { return last_error.c_str(); }
+
+SRT_API const char* srt_version() { return TORCH_VERSION; }
+
+SRT_API void srt_tensor_free(TH t) { delete t; }
+
+SRT_API int srt_set_num_threads(int n) { SRT_GUARD(at::set_num_threads(n)) }
+SRT_API int srt_get_num_threads() { return at::get_num_threads(); }
+
+SRT_API int srt_manual_seed(uint64_t seed) { SRT_GUARD(at::manual_seed(seed)) }
+
+SRT_API int srt_grad_enabled() { return c10::GradMode::is_enabled() ? 1 : 0; }
+SRT_API void srt_set_grad_enabled(int enabled) { c10::GradMode::set_enabled(enabled != 0); }
+
+SRT_API int srt_cuda_available() { return at::hasCUDA() ? 1 : 0; }
+SRT_API int srt_cuda_device_count() {
+  try {
+    return at::hasCUDA() ? static_cast<int>(at::detail::getCUDAHooks().getNumGPUs()) : 0;
+  } catch (...) {
+    return 0;
+  }
+}
+
+// Autocast state is thread-local in ATen; the C# scope saves and restores it.
+SRT_API int srt_autocast_get(int device_type, int* enabled, int* dtype) {
+  SRT_GUARD({
+    if (device_type == static_cast<int>(c10::DeviceType::CPU)) {
+      *enabled = at::autocast::is_cpu_enabled();
+      *dtype = static_cast<int>(at::autocast::get_autocast_cpu_dtype());
+    } else {
+      *enabled = at::autocast::is_enabled();
+      *dtype = static_cast<int>(at::autocast::get_autocast_gpu_dtype());
+    }
+  })
+}
+
+SRT_API int srt_autocast_set(int device_type, int enabled, int dtype) {
+  SRT_GUARD({
+    if (device_type == static_cast<int>(c10::DeviceType::CPU)) {
+      at::autocast::set_autocast_cpu_dtype(srt::dtype_of(dtype));
+      at::autocast::set_cpu_enabled(enabled != 0);
+    } else {
+      if (!at::hasCUDA()) throw std::runtime_error("autocast on CUDA requested, but this libtorch has no CUDA");
+      at::autocast::set_autocast_gpu_dtype(srt::dtype_of(dtype));
+      at::autocast::set_enabled(enabled != 0);
+    }
+  })
+}
+
+SRT_API int srt_autocast_enter() { return at::autocast::increment_nesting(); }
+SRT_API int srt_autocast_exit() {
+  // Leaving the outermost autocast region drops the cached casted weights.
+  int depth = at::autocast::decrement_nesting();
+  if (depth == 0) at::autocast::clear_cache();
+  return depth;
+}
