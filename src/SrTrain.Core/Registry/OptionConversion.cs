@@ -31,6 +31,8 @@ public static class OptionConversion
             if (target == typeof(float)) return (float)ToDouble(value, where);
             if (target.IsEnum) return ToEnum(value, target, where);
             if (target.IsArray) return ToArray(value, target.GetElementType()!, where);
+            if (target == typeof(Dictionary<string, object?>) || target == typeof(IReadOnlyDictionary<string, object?>))
+                return AsMap(value, where).ToDictionary(p => p.Key, p => p.Value);
             if (target.IsGenericType)
             {
                 var def = target.GetGenericTypeDefinition();
@@ -54,8 +56,13 @@ public static class OptionConversion
         {
             throw new OptionException($"{where}: cannot read '{value}' as {Describe(target)}");
         }
+        // A nested option record (a class or record with a public constructor) binds from a mapping.
+        if (target.IsClass && target != typeof(string) && value is not string && IsMapping(value))
+            return ConstructorBinder.Bind(target, AsMap(value, where), where);
         throw new OptionException($"{where}: cannot read {Describe(value)} '{value}' as {Describe(target)}");
     }
+
+    private static bool IsMapping(object value) => value is IDictionary or IEnumerable<KeyValuePair<string, object?>>;
 
     private static bool IsNull(string s) => s is "~" or "null" or "Null" or "NULL" or "None";
 
