@@ -21,6 +21,12 @@ public static class LibTorch
     /// <summary>Seeds libtorch's global generators (PyTorch: torch.manual_seed).</summary>
     public static void ManualSeed(ulong seed) => Native.Check(Native.srt_manual_seed(seed));
 
+    /// <summary>The CPU generator's state (a uint8 tensor), for exact resume (PyTorch: torch.get_rng_state()).</summary>
+    public static Tensor GetRngState() => Tensor.Wrap(Native.srt_get_rng_state(out var r), r);
+
+    /// <summary>Restores a state from <see cref="GetRngState"/> (PyTorch: torch.set_rng_state()).</summary>
+    public static void SetRngState(Tensor state) => Native.Check(Native.srt_set_rng_state(state.H));
+
     /// <summary>Intra-op threads libtorch uses (PyTorch: torch.set_num_threads). Defaults to all
     /// cores, or SRTRAIN_NUM_THREADS when set.</summary>
     public static int NumThreads

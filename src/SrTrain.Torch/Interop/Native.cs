@@ -24,6 +24,8 @@ internal static unsafe partial class Native
     [DllImport(Lib)] internal static extern int srt_autocast_set(int deviceType, int enabled, int dtype);
     [DllImport(Lib)] internal static extern int srt_autocast_enter();
     [DllImport(Lib)] internal static extern int srt_autocast_exit();
+    [DllImport(Lib)] internal static extern int srt_get_rng_state(out nint result);
+    [DllImport(Lib)] internal static extern int srt_set_rng_state(TensorHandle state);
 
     /// <summary>Throws the native error message when <paramref name="rc"/> signals failure.</summary>
     internal static void Check(int rc)

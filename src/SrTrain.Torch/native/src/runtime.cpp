@@ -4,6 +4,8 @@
 
 #include <ATen/Parallel.h>
 #include <ATen/autocast_mode.h>
+#include <ATen/CPUGeneratorImpl.h>
+#include <mutex>
 #include <c10/core/GradMode.h>
 #include <torch/csrc/api/include/torch/version.h>
 
@@ -68,4 +70,20 @@ SRT_API int srt_autocast_exit() {
   int depth = at::autocast::decrement_nesting();
   if (depth == 0) at::autocast::clear_cache();
   return depth;
+}
+
+// The CPU generator's state as a uint8 tensor, so a resumed run draws the same numbers.
+SRT_API int srt_get_rng_state(TH* out) {
+  SRT_GUARD({
+    auto gen = at::detail::getDefaultCPUGenerator();
+    std::lock_guard<std::mutex> lock(gen.mutex());
+    *out = srt::wrap(gen.get_state());
+  })
+}
+SRT_API int srt_set_rng_state(TH state) {
+  SRT_GUARD({
+    auto gen = at::detail::getDefaultCPUGenerator();
+    std::lock_guard<std::mutex> lock(gen.mutex());
+    gen.set_state(*state);
+  })
 }
