@@ -45,6 +45,17 @@ public class TensorShapeTests
     }
 
     [Fact]
+    public void MultiRangeIndexerLeavesOnlyItsResultInTheScope()
+    {
+        using var outer = LibTorch.NewDisposeScope();
+        var x = Tensor.Zeros([4, 4, 4]);
+        using var scope = LibTorch.NewDisposeScope();
+        var view = x[1..3, 1..3, ..2];
+        Assert.Equal([2L, 2L, 2L], view.Shape);
+        Assert.Equal(1, scope.OwnedCount);
+    }
+
+    [Fact]
     public void ReshapeViewAndContiguous()
     {
         using var scope = LibTorch.NewDisposeScope();
