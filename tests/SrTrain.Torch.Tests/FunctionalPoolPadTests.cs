@@ -25,4 +25,12 @@ public class FunctionalPoolPadTests
     [Fact] public void PadReflect() => FunctionalParity.Check("pad_reflect", t => F.Pad(t("x"), [2, 1, 1, 2], PaddingMode.Reflect));
     [Fact] public void PadReplicate() => FunctionalParity.Check("pad_replicate", t => F.Pad(t("x"), [1, 2, 3, 0], PaddingMode.Replicate));
     [Fact] public void PadCircular() => FunctionalParity.Check("pad_circular", t => F.Pad(t("x"), [1, 1, 2, 1], PaddingMode.Circular));
+
+    [Fact]
+    public void PadRejectsAFillValueOutsideConstantMode()
+    {
+        using var scope = LibTorch.NewDisposeScope();
+        var ex = Assert.Throws<ArgumentException>(() => F.Pad(Tensor.Zeros([1, 1, 3, 3]), [1, 1, 1, 1], PaddingMode.Reflect, 0.5));
+        Assert.Contains("Reflect", ex.Message);
+    }
 }

@@ -52,4 +52,13 @@ public class FunctionalResizeTests
         double scale = fixture.Number("scale");
         FunctionalParity.Check(name, t => F.Interpolate(t("x"), scale, mode, alignCorners));
     }
+
+    [Fact]
+    public void NearestRejectsAlignCorners()
+    {
+        using var scope = LibTorch.NewDisposeScope();
+        var x = Tensor.Zeros([1, 1, 2, 2]);
+        Assert.Throws<ArgumentException>(() => F.Interpolate(x, 2.0, InterpolationMode.Nearest, alignCorners: true));
+        Assert.Throws<ArgumentException>(() => F.Interpolate(x, (4, 4), InterpolationMode.Nearest, alignCorners: true));
+    }
 }
