@@ -68,6 +68,7 @@ public static unsafe class F
     /// <summary>Resizes the spatial dims of an NCHW tensor to <paramref name="size"/> (PyTorch: F.interpolate(size=...)).</summary>
     public static Tensor Interpolate(Tensor x, (long H, long W) size, InterpolationMode mode = InterpolationMode.Nearest, bool alignCorners = false)
     {
+        CheckAlignCorners(mode, alignCorners);
         long* s = stackalloc long[] { size.H, size.W };
         return Tensor.Wrap(Native.srt_interpolate(x.H, (int)mode, s, null, alignCorners ? 1 : 0, out var r), r);
     }
@@ -75,10 +76,18 @@ public static unsafe class F
     /// <summary>Resizes by a scale factor (PyTorch: F.interpolate(scale_factor=..., recompute_scale_factor=None)).</summary>
     public static Tensor Interpolate(Tensor x, double scaleFactor, InterpolationMode mode = InterpolationMode.Nearest, bool alignCorners = false)
     {
+        CheckAlignCorners(mode, alignCorners);
         // Like torch with recompute_scale_factor=None: the kernel receives the scale itself and
         // derives the output size as floor(size * scale).
         double* f = stackalloc double[] { scaleFactor, scaleFactor };
         return Tensor.Wrap(Native.srt_interpolate(x.H, (int)mode, null, f, alignCorners ? 1 : 0, out var r), r);
+    }
+
+    // As F.interpolate: align_corners only has a meaning for the interpolating modes.
+    private static void CheckAlignCorners(InterpolationMode mode, bool alignCorners)
+    {
+        if (alignCorners && mode == InterpolationMode.Nearest)
+            throw new ArgumentException("interpolate: alignCorners applies to Bilinear and Bicubic only, not Nearest", nameof(alignCorners));
     }
 
     public static Tensor AvgPool2d(Tensor x, int kernelSize, int? stride = null, int padding = 0, bool ceilMode = false, bool countIncludePad = true)
@@ -109,6 +118,9 @@ public static unsafe class F
     /// <summary>Pads the last dims; <paramref name="pads"/> is (left, right, top, bottom, ...) as in F.pad.</summary>
     public static Tensor Pad(Tensor x, long[] pads, PaddingMode mode = PaddingMode.Constant, double value = 0)
     {
+        // As F.pad: a fill value means nothing to the other modes, so asking for one is a mistake.
+        if (mode != PaddingMode.Constant && value != 0)
+            throw new ArgumentException($"pad: mode {mode} takes no fill value (got {value}); use PaddingMode.Constant", nameof(value));
         fixed (long* p = pads) return Tensor.Wrap(Native.srt_pad(x.H, p, pads.Length, (int)mode, value, out var r), r);
     }
 

@@ -90,7 +90,14 @@ public sealed partial class Tensor
         get
         {
             var result = this;
-            for (int d = 0; d < ranges.Length; d++) result = result[ranges[d], d];
+            for (int d = 0; d < ranges.Length; d++)
+            {
+                var next = result[ranges[d], d];
+                // The intermediate views are ours alone: free them now rather than leave them to
+                // the finalizer when no dispose scope is open.
+                if (!ReferenceEquals(result, this)) result.Dispose();
+                result = next;
+            }
             return ReferenceEquals(result, this) ? Alias() : result;
         }
     }

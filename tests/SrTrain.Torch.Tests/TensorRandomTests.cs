@@ -1,0 +1,31 @@
+namespace SrTrain.Torch.Tests;
+
+/// <summary>Same seed, same numbers as PyTorch: after LibTorch.ManualSeed(0), Rand and Randn equal
+/// torch.manual_seed(0); torch.rand(...) (fixture tests/fixtures/ops/tensor_random.json; regenerate
+/// with <c>/usr/bin/python3 tests/fixtures/make_ops.py</c>).</summary>
+[Collection(TensorSeedCollection.Name)]
+public class TensorRandomTests
+{
+    [Fact]
+    public void DrawsPyTorchsSequenceAfterManualSeed()
+    {
+        using var fixture = TensorFixture.Load("ops/tensor_random.json");
+        using var scope = LibTorch.NewDisposeScope();
+        LibTorch.ManualSeed(0);
+        TensorAssert.Equal(fixture["rand"], Tensor.Rand([2, 3, 4]), "rand");
+        TensorAssert.Equal(fixture["randn"], Tensor.Randn([5, 7]), "randn");
+        TensorAssert.Equal(fixture["rand64"], Tensor.Rand([6], DType.Float64), "rand float64");
+    }
+
+    [Fact]
+    public void SameSeedRepeatsTheDraws()
+    {
+        using var scope = LibTorch.NewDisposeScope();
+        LibTorch.ManualSeed(99);
+        var first = Tensor.Randn([100]);
+        LibTorch.ManualSeed(99);
+        TensorAssert.Equal(first, Tensor.Randn([100]));
+        var u = Tensor.Rand([10_000]).ToArray<float>();
+        Assert.All(u, v => Assert.InRange(v, 0f, 1f - 1e-9f));
+    }
+}
