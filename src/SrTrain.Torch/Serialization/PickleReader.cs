@@ -250,5 +250,5 @@ internal sealed class PickleReader(Stream stream, string file, IPickleHost host)
     /// <summary>Two's-complement little-endian (LONG1/LONG4) to long, or BigInteger beyond 64 bits.</summary>
     private static object DecodeLong(byte[] bytes) => Normalize(new BigInteger(bytes, isUnsigned: false, isBigEndian: false));
 
-    private static object Normalize(BigInteger v) => v >= long.MinValue && v <= long.MaxValue ? (long)v : v;
+    private static object Normalize(BigInteger v) => v >= long.MinValue && v <= long.MaxValue ? (object)(long)v : v;
 }
