@@ -1,0 +1,30 @@
+using SrTrain.Torch.Optim;
+
+namespace SrTrain.Torch.Tests.Optim;
+
+/// <summary>AdamW against torch.optim.AdamW (torch 1.13, foreach=False), bit for bit over 120
+/// steps. Fixtures: tests/fixtures/optim/adamw*.json, regenerate with
+/// <c>cd tests/fixtures &amp;&amp; /usr/bin/python3 make_optim.py</c>.</summary>
+public class AdamWTests
+{
+    [Theory]
+    [InlineData("adamw", false)]
+    [InlineData("adamw_amsgrad", true)]
+    public void MatchesTorchBitForBit(string config, bool amsgrad)
+    {
+        using var run = new OptimizerTrajectory();
+        AdamGroup second = amsgrad
+            ? new(run.Group(1), lr: 3e-3, weightDecay: 0, amsgrad: true)
+            : new(run.Group(1), lr: 3e-3, beta1: 0.85, beta2: 0.995, weightDecay: 0.1);
+        using var adamw = new AdamW([new AdamGroup(run.Group(0), lr: 1e-2, weightDecay: 1e-2, amsgrad: amsgrad), second]);
+        run.AssertMatches(config, adamw);
+    }
+
+    [Fact]
+    public void DefaultsToTorchWeightDecay()
+    {
+        using var p = Tensor.Zeros([2]);
+        using var adamw = new AdamW([p]);
+        Assert.Equal(1e-2, adamw.ParamGroups[0].WeightDecay);
+    }
+}

@@ -1,0 +1,93 @@
+using SrTrain.Torch.Optim;
+using SrTrain.TestSupport;
+
+namespace SrTrain.Torch.Tests.Optim;
+
+/// <summary>Replays the gradient sequence of tests/fixtures/optim/grads.json (written by
+/// tests/fixtures/make_optim.py) through an optimizer and compares the parameters after every
+/// step with torch.optim's. Three parameters in two groups (0,1 | 2); a parameter without a
+/// gradient on a step is skipped; every group's lr is halved after the fixture's lr_change_step.</summary>
+internal sealed class OptimizerTrajectory : IDisposable
+{
+    internal static readonly long[][] Shapes = [[4, 3], [5], [2, 1, 2, 2]];
+    internal static readonly int[][] Groups = [[0, 1], [2]];
+
+    private readonly TensorFixture inputs = TensorFixture.Load("optim/grads.json");
+    private readonly float[] grads;
+    private readonly long[] mask;
+
+    internal OptimizerTrajectory()
+    {
+        Steps = (int)inputs.Number("steps");
+        LrChangeStep = (int)inputs.Number("lr_change_step");
+        grads = inputs["grads"].ToArray<float>();
+        mask = inputs["mask"].ToArray<long>();
+        Parameters = Enumerable.Range(0, Shapes.Length)
+            .Select(i => inputs[$"init{i}"].Clone().DetachFromDisposeScope().RequiresGrad_()).ToArray();
+    }
+
+    internal int Steps { get; }
+    internal int LrChangeStep { get; }
+    internal int NumEl => Shapes.Sum(s => (int)s.Aggregate(1L, (a, b) => a * b));
+
+    /// <summary>Fresh leaf parameters holding the fixture's initial values.</summary>
+    internal Tensor[] Parameters { get; }
+
+    internal IEnumerable<Tensor> Group(int g) => Groups[g].Select(i => Parameters[i]);
+
+    /// <summary>Sets the gradients of step <paramref name="k"/> (null where the fixture's mask is 0).</summary>
+    internal void SetGradients(int k)
+    {
+        int offset = 0;
+        for (int i = 0; i < Parameters.Length; i++)
+        {
+            var n = (int)Parameters[i].NumEl;
+            if (mask[k * Parameters.Length + i] != 0)
+            {
+                using var g = Tensor.From(grads.AsSpan(k * NumEl + offset, n), Shapes[i]);
+                Parameters[i].Grad = g;
+            }
+            else
+            {
+                Parameters[i].Grad = null;
+            }
+            offset += n;
+        }
+    }
+
+    /// <summary>One step as the fixture took it: gradients, optimizer step, lr change.</summary>
+    internal void Step(Optimizer optimizer, int k)
+    {
+        SetGradients(k);
+        optimizer.Step();
+        if (k + 1 == LrChangeStep)
+            foreach (var g in optimizer.ParamGroups) g.Lr *= 0.5;
+    }
+
+    /// <summary>All parameter values, flattened in order.</summary>
+    internal float[] Flat() => Parameters.SelectMany(p => p.ToArray<float>()).ToArray();
+
+    /// <summary>Runs every step and asserts the parameters equal torch's bit for bit after each one.</summary>
+    internal void AssertMatches(string config, Optimizer optimizer)
+    {
+        using var expected = TensorFixture.Load($"optim/{config}.json");
+        var trajectory = expected["params"].ToArray<float>();
+        for (int k = 0; k < Steps; k++)
+        {
+            Step(optimizer, k);
+            var actual = Flat();
+            for (int j = 0; j < NumEl; j++)
+                Assert.True(BitConverter.SingleToInt32Bits(actual[j]) == BitConverter.SingleToInt32Bits(trajectory[k * NumEl + j]),
+                    $"{config}: step {k + 1}, element {j}: {actual[j]:R}, torch {trajectory[k * NumEl + j]:R}");
+        }
+        var stepCounts = expected["step_counts"].ToArray<double>();
+        if (optimizer is AdamBase adam)
+            for (int i = 0; i < Parameters.Length; i++) Assert.Equal((long)stepCounts[i], adam.StepCount(i));
+    }
+
+    public void Dispose()
+    {
+        foreach (var p in Parameters) p.Dispose();
+        inputs.Dispose();
+    }
+}
