@@ -18,9 +18,17 @@ public sealed class TensorBoardWriter : IDisposable
         Directory.CreateDirectory(logDir);
         var now = DateTimeOffset.UtcNow;
         (stream, FilePath) = CreateNewFile(logDir, now.ToUnixTimeSeconds());
-        records = new TfRecordWriter(stream);
-        records.Write(TensorBoardEvent.FileVersionEvent(WallTime(now), 0));
-        stream.Flush();
+        try
+        {
+            records = new TfRecordWriter(stream);
+            records.Write(TensorBoardEvent.FileVersionEvent(WallTime(now), 0));
+            stream.Flush();
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The event file being written.</summary>
@@ -83,7 +91,8 @@ public sealed class TensorBoardWriter : IDisposable
         if (string.IsNullOrEmpty(tag)) throw new ArgumentException("a TensorBoard scalar needs a non-empty tag", nameof(tag));
     }
 
-    private static double WallTime(DateTimeOffset t) => t.ToUnixTimeMilliseconds() / 1000.0;
+    // Seconds since the Unix epoch with sub-millisecond resolution, like Python's time.time().
+    private static double WallTime(DateTimeOffset t) => (t - DateTimeOffset.UnixEpoch).TotalSeconds;
 
     private static (FileStream, string) CreateNewFile(string logDir, long unixSeconds)
     {

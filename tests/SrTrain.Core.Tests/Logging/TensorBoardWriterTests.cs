@@ -19,7 +19,7 @@ public class TensorBoardWriterTests
     public void ReaderSeesExactlyTheTagsStepsAndValuesWritten()
     {
         var dir = RepoPaths.NewTempDir();
-        var before = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
+        var before = (DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).TotalSeconds;
         var expected = new List<Scalar>();
         using (var writer = new TensorBoardWriter(dir))
         {
@@ -41,7 +41,7 @@ public class TensorBoardWriterTests
             writer.AddScalar("métrique/Δ", -3.5e38, 5_000_000_003L);   // UTF-8 tag; beyond float32 range rounds to -inf
             expected.Add(new Scalar("métrique/Δ", 5_000_000_003L, float.NegativeInfinity));
         }
-        var after = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
+        var after = (DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).TotalSeconds;
 
         var read = Read(Directory.GetFiles(dir).Single());
 
