@@ -1,0 +1,93 @@
+using SrTrain.Archs;
+using SrTrain.Core.Registry;
+using SrTrain.Torch;
+using SrTrain.Torch.Nn;
+
+namespace SrTrain.Losses;
+
+/// <summary>Perceptual (VGG feature) and style (Gram matrix) losses (Johnson et al., 2016; ESRGAN uses
+/// VGG19 conv5_4 before its ReLU, SRGAN relu5_4 after it):
+/// <c>perceptual_opt: {type: PerceptualLoss, layer_weights: {conv5_4: 1}, vgg_type: vgg19, use_input_norm: true,
+/// range_norm: false, perceptual_weight: 1.0, style_weight: 0, criterion: l1}</c>. The VGG is frozen and in
+/// eval mode; the target's features are computed without a graph. State-dict keys follow BasicSR
+/// (<c>vgg.vgg_net.conv5_4.weight</c>).</summary>
+[Loss("PerceptualLoss")]
+public sealed class PerceptualLoss : Module
+{
+    private readonly VggFeatureExtractor vgg;
+
+    /// <param name="layerWeights">VGG layer name to weight, e.g. {conv5_4: 1}.</param>
+    /// <param name="vggPretrained">Load ImageNet VGG weights (false: random weights, tests only).</param>
+    /// <param name="vggPretrainedPath">The VGG weights file; default experiments/pretrained_models/vgg19-dcbb9e9d.pth.</param>
+    public PerceptualLoss(Dictionary<string, double> layerWeights, string vggType = "vgg19", bool useInputNorm = true,
+                          bool rangeNorm = false, double perceptualWeight = 1.0, double styleWeight = 0.0,
+                          PerceptualCriterion criterion = PerceptualCriterion.L1, bool vggPretrained = true,
+                          string? vggPretrainedPath = null)
+    {
+        if (layerWeights.Count == 0) throw new ArgumentException("layer_weights is empty: give at least one VGG layer, e.g. {conv5_4: 1}");
+        (LayerWeights, PerceptualWeight, StyleWeight, Criterion) = (layerWeights, perceptualWeight, styleWeight, criterion);
+        vgg = Register("vgg", new VggFeatureExtractor([.. layerWeights.Keys], vggType, useInputNorm, rangeNorm,
+                                                      requiresGrad: false, pretrained: vggPretrained, pretrainedPath: vggPretrainedPath));
+    }
+
+    public IReadOnlyDictionary<string, double> LayerWeights { get; }
+    public double PerceptualWeight { get; }
+    public double StyleWeight { get; }
+    public PerceptualCriterion Criterion { get; }
+
+    /// <summary>The frozen feature extractor.</summary>
+    public VggFeatureExtractor Vgg => vgg;
+
+    /// <summary>Keeps the VGG in eval mode whatever the caller asks (its weights are never trained here).</summary>
+    public override Module Train(bool training = true)
+    {
+        base.Train(training);
+        vgg.Eval();
+        return this;
+    }
+
+    /// <summary>(perceptual, style) losses of <paramref name="x"/> against <paramref name="gt"/>, each null when
+    /// its weight is 0 (PyTorch/BasicSR: forward returns (percep_loss, style_loss)).</summary>
+    public (Tensor? Percep, Tensor? Style) Forward(Tensor x, Tensor gt)
+    {
+        Dictionary<string, Tensor> gtFeatures;
+        using (LibTorch.NoGrad()) gtFeatures = vgg.Features(gt.Detach());
+        var xFeatures = vgg.Features(x);
+
+        Tensor? percep = null, style = null;
+        using (var scope = LibTorch.NewDisposeScope())
+        {
+            if (PerceptualWeight > 0)
+                percep = WeightedSum(k => Compare(xFeatures[k], gtFeatures[k]), PerceptualWeight).MoveToOuterScope();
+            if (StyleWeight > 0)
+                style = WeightedSum(k => Compare(Gram(xFeatures[k]), Gram(gtFeatures[k])), StyleWeight).MoveToOuterScope();
+        }
+        return (percep, style);
+    }
+
+    private Tensor WeightedSum(Func<string, Tensor> term, double scale)
+    {
+        Tensor? sum = null;
+        foreach (var (layer, weight) in LayerWeights)
+        {
+            var t = term(layer) * weight;
+            sum = sum is null ? t : sum + t;
+        }
+        return sum! * scale;
+    }
+
+    private Tensor Compare(Tensor a, Tensor b) => Criterion switch
+    {
+        PerceptualCriterion.L1 => F.L1Loss(a, b),
+        PerceptualCriterion.L2 => F.MseLoss(a, b),
+        _ => (a - b).Norm(),
+    };
+
+    /// <summary>Gram matrix of (N, C, H, W) features: F F^T / (C H W), (N, C, C).</summary>
+    public static Tensor Gram(Tensor x)
+    {
+        long n = x.Size(0), c = x.Size(1), h = x.Size(2), w = x.Size(3);
+        var f = x.Reshape(n, c, h * w);
+        return f.MatMul(f.Transpose(1, 2)) / (c * h * w);
+    }
+}

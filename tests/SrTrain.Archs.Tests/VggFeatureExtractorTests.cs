@@ -1,0 +1,77 @@
+using SrTrain.Archs;
+using SrTrain.Core.Registry;
+
+namespace SrTrain.Archs.Tests;
+
+/// <summary>VGGFeatureExtractor against PyTorch: a seeded random VGG in torchvision's layout is saved
+/// to a temp .pth by tests/fixtures/make_losses.py (vgg_case) at test time, loaded through the
+/// torchvision key layout, and the named layers' outputs compared.</summary>
+public class VggFeatureExtractorTests
+{
+    [Theory]
+    [InlineData("vgg19", true, false)]
+    [InlineData("vgg16", false, true)]
+    public void NamedLayersMatchPyTorch(string vggType, bool useInputNorm, bool rangeNorm)
+    {
+        var layers = vggType == "vgg19"
+            ? new[] { "conv1_2", "relu2_2", "pool3", "conv5_4", "relu5_4" }
+            : new[] { "relu1_1", "conv3_3", "pool4", "relu5_3" };
+        var dir = VggReference.Make(vggType, layers.ToDictionary(l => l, _ => 1.0), useInputNorm, rangeNorm, percepWeight: 0);
+        using var scope = LibTorch.NewDisposeScope();
+        using var vgg = new VggFeatureExtractor(layers, vggType, useInputNorm, rangeNorm, pretrainedPath: Path.Combine(dir, "vgg.pth"));
+        using var reference = TensorFixture.Load(Path.Combine(dir, "ref.json"));
+        var features = vgg.Features(reference["x"]);
+        Assert.Equal(layers, features.Keys);
+        foreach (var layer in layers)
+            TensorAssert.Close(reference["feat_" + layer], features[layer], 1e-4, what: layer);
+    }
+
+    [Fact]
+    public void StateDictKeysFollowBasicSr()
+    {
+        using var vgg = new VggFeatureExtractor(["relu2_1"], pretrained: false);
+        Assert.Equal(["mean", "std", "vgg_net.conv1_1.weight", "vgg_net.conv1_1.bias", "vgg_net.conv1_2.weight",
+                      "vgg_net.conv1_2.bias", "vgg_net.conv2_1.weight", "vgg_net.conv2_1.bias"], vgg.StateDict().Keys);
+        Assert.Equal(5, vgg.TorchvisionIndex["conv2_1"]);
+        Assert.All(vgg.Parameters(), p => Assert.False(p.RequiresGrad));
+        Assert.False(vgg.Training);
+    }
+
+    [Fact]
+    public void MissingWeightsSayWhatToPutWhere()
+    {
+        var cwd = Environment.CurrentDirectory;
+        var empty = RepoPaths.NewTempDir("vgg-missing");
+        try
+        {
+            Environment.CurrentDirectory = empty;
+            var ex = Assert.Throws<FileNotFoundException>(() => new VggFeatureExtractor(["conv5_4"]));
+            Assert.Contains("experiments/pretrained_models/vgg19-dcbb9e9d.pth", ex.Message);
+            Assert.Contains("pretrained_path", ex.Message);
+            var ex16 = Assert.Throws<FileNotFoundException>(() => new VggFeatureExtractor(["conv5_3"], "vgg16"));
+            Assert.Contains("vgg16-397923af.pth", ex16.Message);
+        }
+        finally
+        {
+            Environment.CurrentDirectory = cwd;
+        }
+    }
+
+    [Fact]
+    public void UnknownLayerNamesTheNearest()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new VggFeatureExtractor(["conv5_5"], pretrained: false));
+        Assert.Contains("conv5_4", ex.Message);
+    }
+
+    [Fact]
+    public void BuildsFromOptions()
+    {
+        using var vgg = TypeRegistry.Create<VggFeatureExtractor>(RegistryKind.Arch, new Dictionary<string, object?>
+        {
+            ["type"] = "VGGFeatureExtractor", ["layer_name_list"] = new List<object?> { "relu1_1" }, ["vgg_type"] = "vgg19",
+            ["use_input_norm"] = "false", ["pretrained"] = "false",
+        }, "network_f");
+        Assert.Equal(["vgg_net.conv1_1.weight", "vgg_net.conv1_1.bias"], vgg.StateDict().Keys);
+    }
+}
