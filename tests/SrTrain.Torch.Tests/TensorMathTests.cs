@@ -119,4 +119,17 @@ public class TensorMathTests
         TensorAssert.Close(f["matmul"], a.MatMul(b.T()), what: "matmul");
         TensorAssert.Close(f["matmul_batched"], m.MatMul(b.Transpose(0, 1)), what: "batched matmul");
     }
+
+    [Fact]
+    public void IntegerAddAndSubTakeAnIntegralAlpha()
+    {
+        using var scope = LibTorch.NewDisposeScope();
+        var a = Tensor.From(new long[] { 1, 2, 3 });
+        var b = Tensor.From(new long[] { 10, 20, 30 });
+        Assert.Equal(new long[] { 21, 42, 63 }, a.Add(b, 2).ToArray<long>());
+        Assert.Equal(new long[] { -9, -18, -27 }, (a - b).ToArray<long>());
+        a.Add_(b);
+        Assert.Equal(new long[] { 11, 22, 33 }, a.ToArray<long>());
+        Assert.Equal(DType.Int64, a.DType);
+    }
 }

@@ -15,8 +15,14 @@ using srt::dims;
 #define SRT_UNARY(name, expr) \
   SRT_API int srt_##name(TH a, TH* out) { SRT_RETURN(expr) }
 
-SRT_API int srt_add(TH a, TH b, double alpha, TH* out) { SRT_RETURN(at::add(*a, *b, alpha)) }
-SRT_API int srt_sub(TH a, TH b, double alpha, TH* out) { SRT_RETURN(at::sub(*a, *b, alpha)) }
+// alpha arrives as a double; integral tensors need an integral alpha (as Python's add(alpha=1) gives).
+static at::Scalar alpha_for(const at::Tensor& a, const at::Tensor& b, double alpha) {
+  bool integral = !at::isFloatingType(a.scalar_type()) && !at::isFloatingType(b.scalar_type());
+  return integral && alpha == static_cast<double>(static_cast<int64_t>(alpha)) ? at::Scalar(static_cast<int64_t>(alpha)) : at::Scalar(alpha);
+}
+
+SRT_API int srt_add(TH a, TH b, double alpha, TH* out) { SRT_RETURN(at::add(*a, *b, alpha_for(*a, *b, alpha))) }
+SRT_API int srt_sub(TH a, TH b, double alpha, TH* out) { SRT_RETURN(at::sub(*a, *b, alpha_for(*a, *b, alpha))) }
 SRT_BINARY(mul, at::mul(*a, *b))
 SRT_BINARY(div, at::div(*a, *b))
 SRT_BINARY(pow_t, at::pow(*a, *b))
@@ -32,8 +38,8 @@ SRT_BINARY(ge, at::ge(*a, *b))
 SRT_BINARY(logical_and, at::logical_and(*a, *b))
 SRT_BINARY(logical_or, at::logical_or(*a, *b))
 
-SRT_API int srt_add_(TH a, TH b, double alpha) { SRT_GUARD(a->add_(*b, alpha)) }
-SRT_API int srt_sub_(TH a, TH b, double alpha) { SRT_GUARD(a->sub_(*b, alpha)) }
+SRT_API int srt_add_(TH a, TH b, double alpha) { SRT_GUARD(a->add_(*b, alpha_for(*a, *b, alpha))) }
+SRT_API int srt_sub_(TH a, TH b, double alpha) { SRT_GUARD(a->sub_(*b, alpha_for(*a, *b, alpha))) }
 SRT_BINARY_(mul_, a->mul_(*b))
 SRT_BINARY_(div_, a->div_(*b))
 SRT_API int srt_addcmul_(TH a, TH b, TH c, double value) { SRT_GUARD(a->addcmul_(*b, *c, value)) }

@@ -1,0 +1,64 @@
+using SrTrain.Torch;
+
+namespace SrTrain.Core.Contracts;
+
+/// <summary>A batch as the models consume it: NCHW float tensors in [0, 1] on the training device,
+/// owned by the batch (dispose it, or let the iteration's dispose scope do it).</summary>
+public sealed class SrBatch(Tensor lq, Tensor? gt, IReadOnlyList<string> names) : IDisposable
+{
+    /// <summary>Low-quality input, (N, C, h, w).</summary>
+    public Tensor Lq { get; } = lq;
+
+    /// <summary>Ground truth, (N, C, h*scale, w*scale), or null for LQ-only sets.</summary>
+    public Tensor? Gt { get; } = gt;
+
+    /// <summary>Image names (file stems) of the batch's samples.</summary>
+    public IReadOnlyList<string> Names { get; } = names;
+
+    public void Dispose()
+    {
+        Lq.Dispose();
+        Gt?.Dispose();
+    }
+}
+
+/// <summary>The training stream: epochs of batches, deterministic given the seed, restartable at
+/// any (epoch, batch) so a resumed run sees exactly the batches an uninterrupted one would.</summary>
+public interface ITrainLoader : IDisposable
+{
+    /// <summary>Number of samples (after dataset_enlarge_ratio).</summary>
+    int DatasetSize { get; }
+
+    /// <summary>Batches in one epoch.</summary>
+    int BatchesPerEpoch { get; }
+
+    /// <summary>The batches of <paramref name="epoch"/>, starting at <paramref name="firstBatch"/>,
+    /// created on the calling thread (so its dispose scope owns them).</summary>
+    IEnumerable<SrBatch> Epoch(int epoch, int firstBatch = 0);
+}
+
+/// <summary>A validation or test set: whole images, one at a time.</summary>
+public interface IImageSet
+{
+    string Name { get; }
+    int Count { get; }
+
+    /// <summary>Batches of one image each (N = 1), created on the calling thread.</summary>
+    IEnumerable<SrBatch> Images();
+}
+
+/// <summary>Builds the data side of an experiment from its dataset sections (implemented by
+/// SrTrain.Data; the CLI passes it to the engine so Core never references Data).</summary>
+public interface IDataPipeline
+{
+    ITrainLoader CreateTrainLoader(string phaseName, Dictionary<string, object?> section, int scale, long seed, Device device);
+
+    IImageSet CreateImageSet(string phaseName, Dictionary<string, object?> section, int scale, Device device);
+}
+
+/// <summary>Reads and writes images for validation output and inference (implemented by SrTrain.Data).</summary>
+public interface IImageWriter
+{
+    /// <summary>Writes a (1, C, H, W) or (C, H, W) tensor in [0, 1] as an image file (clamp, round).</summary>
+    void Write(Tensor image, string path);
+}

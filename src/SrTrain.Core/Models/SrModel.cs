@@ -1,0 +1,88 @@
+using SrTrain.Core.Contracts;
+using SrTrain.Core.Options;
+using SrTrain.Core.Registry;
+using SrTrain.Torch;
+using SrTrain.Torch.Nn;
+
+namespace SrTrain.Core.Models;
+
+/// <summary>PSNR-oriented training (BasicSR's SRModel): the generator learns from a pixel loss and
+/// optionally a perceptual loss; net_g_ema tracks an EMA of its weights when ema_decay &gt; 0.</summary>
+[Model("SRModel")]
+public class SrModel : TrainingModel
+{
+    private IPixelLoss? pixelLoss;
+    private IPerceptualLoss? perceptualLoss;
+    private Tensor? lq;
+    private Tensor? gt;
+
+    public SrModel(ExperimentOptions options, Device device) : base(options, device)
+    {
+        if (options.IsTrain) InitTrainingSettings();
+    }
+
+    protected virtual void InitTrainingSettings()
+    {
+        var train = Options.Train!;
+        pixelLoss = train.PixelOpt is { } p ? TypeRegistry.Create<IPixelLoss>(RegistryKind.Loss, p, "train.pixel_opt") : null;
+        perceptualLoss = train.PerceptualOpt is { } q ? TypeRegistry.Create<IPerceptualLoss>(RegistryKind.Loss, q, "train.perceptual_opt") : null;
+        perceptualLoss?.To(Device);
+        if (pixelLoss is null && perceptualLoss is null && this is not SrganModel)
+            throw new OptionException("train: SRModel needs pixel_opt and/or perceptual_opt (both are ~)");
+        AddOptimizer(CreateOptimizer(train.OptimG, NetG, "train.optim_g"));
+    }
+
+    /// <summary>Pixel loss, if configured (GAN models reuse it).</summary>
+    protected IPixelLoss? PixelLoss => pixelLoss;
+
+    /// <summary>Perceptual loss, if configured.</summary>
+    protected IPerceptualLoss? PerceptualLoss => perceptualLoss;
+
+    /// <summary>The current batch's LQ input on the device.</summary>
+    protected Tensor Lq => lq ?? throw new InvalidOperationException("FeedData was not called");
+
+    /// <summary>The current batch's GT on the device.</summary>
+    protected Tensor Gt => gt ?? throw new InvalidOperationException("the batch has no GT");
+
+    public override void FeedData(SrBatch batch)
+    {
+        lq = batch.Lq;
+        gt = batch.Gt;
+    }
+
+    public override void OptimizeParameters(long currentIter)
+    {
+        var optimizer = Optimizers[0];
+        optimizer.ZeroGrad();
+        var output = Forward(NetG, Lq);
+        var total = AddGeneratorContentLosses(output, null);
+        total!.Backward();
+        ClipGradients(NetG);
+        optimizer.Step();
+        UpdateEma();
+    }
+
+    /// <summary>Adds l_pix / l_percep / l_style to <paramref name="total"/> and to the log.</summary>
+    protected Tensor? AddGeneratorContentLosses(Tensor output, Tensor? total)
+    {
+        if (pixelLoss is not null)
+        {
+            var l = pixelLoss.Forward(output, Gt);
+            Log("l_pix", l);
+            total = total is null ? l : total + l;
+        }
+        if (perceptualLoss is not null)
+        {
+            var (percep, style) = perceptualLoss.Forward(output, Gt);
+            if (percep is not null) { Log("l_percep", percep); total = total is null ? percep : total + percep; }
+            if (style is not null) { Log("l_style", style); total = total is null ? style : total + style; }
+        }
+        return total;
+    }
+
+    public override void Dispose()
+    {
+        perceptualLoss?.Dispose();
+        base.Dispose();
+    }
+}

@@ -1,0 +1,85 @@
+using SrTrain.Core.Contracts;
+using SrTrain.Core.Options;
+using SrTrain.Core.Registry;
+using SrTrain.Torch;
+using SrTrain.Torch.Nn;
+
+namespace SrTrain.Core.Models;
+
+/// <summary>Standard GAN training (BasicSR's SRGANModel, Ledig et al. 2017): content losses plus an
+/// adversarial loss for the generator; the discriminator learns real vs fake with separate backward passes.</summary>
+[Model("SRGANModel")]
+public class SrganModel : SrModel
+{
+    private IGanLoss? ganLoss;
+    private Module? netD;
+
+    public SrganModel(ExperimentOptions options, Device device) : base(options, device) { }
+
+    /// <summary>The discriminator.</summary>
+    public Module NetD => netD ?? throw new InvalidOperationException("the discriminator exists only in training");
+
+    protected IGanLoss GanLoss => ganLoss ?? throw new InvalidOperationException("gan_opt is missing");
+
+    protected override void InitTrainingSettings()
+    {
+        var o = Options;
+        netD = CreateNetwork(o.NetworkD ?? throw new OptionException($"{o.ModelType} needs network_d"), "network_d");
+        if (o.Path.PretrainNetworkD is { } path)
+            LoadNetwork(netD, path, o.Path.ParamKeyD, o.Path.StrictLoadD, "path.pretrain_network_d");
+        netD.Train();
+        ganLoss = o.Train!.GanOpt is { } g ? TypeRegistry.Create<IGanLoss>(RegistryKind.Loss, g, "train.gan_opt")
+            : throw new OptionException($"train: {o.ModelType} needs gan_opt");
+        base.InitTrainingSettings();
+        AddOptimizer(CreateOptimizer(o.Train.OptimD ?? throw new OptionException($"train: {o.ModelType} needs optim_d"), netD, "train.optim_d"));
+    }
+
+    /// <summary>Whether this iteration trains the generator (BasicSR: net_d_iters, net_d_init_iters).</summary>
+    protected bool TrainsGenerator(long currentIter) =>
+        currentIter % Options.Train!.NetDIters == 0 && currentIter > Options.Train.NetDInitIters;
+
+    public override void OptimizeParameters(long currentIter)
+    {
+        var (optG, optD) = (Optimizers[0], Optimizers[1]);
+        NetD.RequiresGrad(false);
+        optG.ZeroGrad();
+        var output = Forward(NetG, Lq);
+        if (TrainsGenerator(currentIter))
+        {
+            var total = AddGeneratorContentLosses(output, null);
+            var lGan = GanLoss.Forward(Forward(NetD, output), targetIsReal: true, isDiscriminator: false);
+            Log("l_g_gan", lGan);
+            total = total is null ? lGan : total + lGan;
+            total.Backward();
+            ClipGradients(NetG);
+            optG.Step();
+        }
+
+        NetD.RequiresGrad(true);
+        optD.ZeroGrad();
+        var realPred = Forward(NetD, Gt);
+        var lReal = GanLoss.Forward(realPred, targetIsReal: true, isDiscriminator: true);
+        Log("l_d_real", lReal);
+        Log("out_d_real", realPred.Detach().Mean());
+        lReal.Backward();
+        var fakePred = Forward(NetD, output.Detach().Clone());
+        var lFake = GanLoss.Forward(fakePred, targetIsReal: false, isDiscriminator: true);
+        Log("l_d_fake", lFake);
+        Log("out_d_fake", fakePred.Detach().Mean());
+        lFake.Backward();
+        optD.Step();
+        UpdateEma();
+    }
+
+    protected override IEnumerable<(string Label, Module Net, Module? Ema)> SavedNetworks()
+    {
+        foreach (var n in base.SavedNetworks()) yield return n;
+        if (netD is not null) yield return ("net_d", netD, null);
+    }
+
+    public override void Dispose()
+    {
+        netD?.Dispose();
+        base.Dispose();
+    }
+}
