@@ -1,4 +1,5 @@
 using SrTrain.Torch.Nn;
+using SrTrain.Torch.Serialization;
 
 namespace SrTrain.Archs.Tests;
 
@@ -71,5 +72,78 @@ public sealed class ArchCheckpointTests
         var state = new Dictionary<string, Tensor> { ["model.0.weight"] = Tensor.Zeros([1]), ["model.1.sub.0.weight"] = Tensor.Zeros([1]) };
         var e = Assert.Throws<StateDictMismatchException>(() => ArchCheckpoint.Load(net, state));
         Assert.Contains("model.0.weight", e.Message);
+    }
+
+    private static string Save(object tree)
+    {
+        var path = Path.Combine(RepoPaths.NewTempDir("archs-ckpt"), "net_g.pth");
+        PthFile.Save(path, tree);
+        return path;
+    }
+
+    [Fact]
+    public void Path_overload_selects_params_or_params_ema()
+    {
+        using var scope = LibTorch.NewDisposeScope();
+        var state = ArchFixture.Load("RRDBNet").State("x4");
+        var ema = state.ToDictionary(p => p.Key, p => p.Value * 2);
+        var path = Save(new Dictionary<string, object?> { ["params"] = state, ["params_ema"] = ema });
+        using var net = SmallRrdb();
+        ArchCheckpoint.Load(net, path, "params_ema", strict: true, out var note);
+        Assert.Null(note);
+        foreach (var (key, t) in net.StateDict()) TensorAssert.Equal(ema[key], t, key);
+        ArchCheckpoint.Load(net, path);
+        foreach (var (key, t) in net.StateDict()) TensorAssert.Equal(state[key], t, key);
+    }
+
+    [Fact]
+    public void Path_overload_falls_back_to_params_when_params_ema_is_absent()
+    {
+        using var scope = LibTorch.NewDisposeScope();
+        var state = ArchFixture.Load("RRDBNet").State("x4");
+        var path = Save(new Dictionary<string, object?> { ["params"] = state });
+        using var net = SmallRrdb();
+        ArchCheckpoint.Load(net, path, "params_ema", strict: true, out var note);
+        Assert.Contains("no 'params_ema' entry; loaded 'params'", note);
+        foreach (var (key, t) in net.StateDict()) TensorAssert.Equal(state[key], t, key);
+    }
+
+    [Fact]
+    public void Path_overload_loads_a_flat_esrgan_release_file_and_matches_the_reference_output()
+    {
+        var fixture = ArchFixture.Load("RRDBNet");
+        var c = fixture["x4_esrgan_release"];
+        using var scope = LibTorch.NewDisposeScope();
+        var path = Save(fixture.State("x4_esrgan_release"));
+        using var net = c.Build();
+        ArchCheckpoint.Load(net, path, "params", strict: true, out var note);
+        Assert.Contains("only state dict", note);
+        Assert.Contains("OriginalRelease", note);
+        net.Eval();
+        using var _ = LibTorch.NoGrad();
+        Assert.True((net.Forward(c.Input()) - c.Output()).Abs().Max().Item() < ArchParity.MaxAbsError);
+    }
+
+    [Fact]
+    public void Path_overload_error_names_the_file_and_its_keys()
+    {
+        using var scope = LibTorch.NewDisposeScope();
+        var path = Save(new Dictionary<string, object?> { ["iter"] = 5L, ["optimizers"] = new List<object?>() });
+        using var net = SmallRrdb();
+        var e = Assert.Throws<CheckpointFormatException>(() => ArchCheckpoint.Load(net, path, "params_ema"));
+        Assert.Contains(path, e.Message);
+        Assert.Contains("iter", e.Message);
+        Assert.Throws<FileNotFoundException>(() => ArchCheckpoint.Load(net, path + ".missing"));
+    }
+
+    [Fact]
+    public void Path_overload_mismatch_names_the_file()
+    {
+        using var scope = LibTorch.NewDisposeScope();
+        var path = Save(new Dictionary<string, object?> { ["params"] = ArchFixture.Load("RRDBNet").State("x2") });
+        using var net = SmallRrdb();
+        var e = Assert.Throws<InvalidDataException>(() => ArchCheckpoint.Load(net, path));
+        Assert.Contains(path, e.Message);
+        Assert.Contains("conv_first.weight", e.Message);
     }
 }

@@ -28,6 +28,8 @@ public static class ArchParity
         Assert.True(expected.Shape.SequenceEqual(y.Shape),
             $"{c.Name}: output shape [{string.Join(", ", y.Shape)}], PyTorch's [{string.Join(", ", expected.Shape)}]");
         double err = (y - expected).Abs().Max().Item();
+        if (Environment.GetEnvironmentVariable("SRTRAIN_ARCH_ERRORS") is { Length: > 0 } report)
+            File.AppendAllText(report, $"{c.Name}\t{err:E2}\n");   // measured figures for reports
         Assert.True(err < MaxAbsError, $"{c.Name}: max abs error {err:E3} vs PyTorch (limit {MaxAbsError:E0})");
         var state = net.StateDict();
         foreach (var (key, want) in c.After())
