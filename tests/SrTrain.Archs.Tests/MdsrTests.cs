@@ -1,0 +1,35 @@
+namespace SrTrain.Archs.Tests;
+
+/// <summary>MDSR against the PyTorch reference in tests/fixtures/archs_ref.py; fixtures from
+/// <c>/usr/bin/python3 tests/fixtures/make_archs.py</c> (tests/fixtures/archs/MDSR.json): one weight set,
+/// each scale's branch.</summary>
+public sealed class MdsrTests
+{
+    [Theory]
+    [MemberData(nameof(ArchCases.Mdsr), MemberType = typeof(ArchCases))]
+    public void Forward_with_scale_matches_pytorch_reference(string caseName)
+    {
+        var c = ArchFixture.Load("MDSR")[caseName];
+        ArchParity.Run(c, (net, x) => ((Mdsr)net).Forward(x, c.Scale!.Value));
+    }
+
+    [Theory]
+    [MemberData(nameof(ArchCases.Mdsr), MemberType = typeof(ArchCases))]
+    public void Forward_uses_the_current_upscale(string caseName)
+    {
+        var c = ArchFixture.Load("MDSR")[caseName];
+        ArchParity.Run(c, (net, x) =>
+        {
+            ((Mdsr)net).Upscale = c.Scale!.Value;
+            return net.Forward(x);
+        });
+    }
+
+    [Fact]
+    public void Rejects_a_scale_without_a_branch()
+    {
+        using var net = new Mdsr(numFeat: 4, numBlock: 1, upscales: [2, 4]);
+        var e = Assert.Throws<ArgumentException>(() => net.Upscale = 3);
+        Assert.Contains("2, 4", e.Message);
+    }
+}
