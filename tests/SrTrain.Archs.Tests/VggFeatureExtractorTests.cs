@@ -6,24 +6,38 @@ namespace SrTrain.Archs.Tests;
 /// <summary>VGGFeatureExtractor against PyTorch: a seeded random VGG in torchvision's layout is saved
 /// to a temp .pth by tests/fixtures/make_losses.py (vgg_case) at test time, loaded through the
 /// torchvision key layout, and the named layers' outputs compared.</summary>
-public class VggFeatureExtractorTests
+public sealed class VggFeatureExtractorTests(VggFeatureExtractorTests.Reference reference) : IClassFixture<VggFeatureExtractorTests.Reference>
 {
-    [Theory]
-    [InlineData("vgg19", true, false)]
-    [InlineData("vgg16", false, true)]
-    public void NamedLayersMatchPyTorch(string vggType, bool useInputNorm, bool rangeNorm)
+    private static readonly Dictionary<string, VggCase> Cases = new()
     {
-        var layers = vggType == "vgg19"
-            ? new[] { "conv1_2", "relu2_2", "pool3", "conv5_4", "relu5_4" }
-            : new[] { "relu1_1", "conv3_3", "pool4", "relu5_3" };
-        var dir = VggReference.Make(vggType, layers.ToDictionary(l => l, _ => 1.0), useInputNorm, rangeNorm, percepWeight: 0);
+        ["vgg19_norm"] = new("vgg19_norm", "vgg19", Layers("conv1_2", "relu2_2", "pool3", "conv5_4", "relu5_4"), PercepW: 0),
+        ["vgg16_range"] = new("vgg16_range", "vgg16", Layers("relu1_1", "conv3_3", "pool4", "relu5_3"), UseInputNorm: false,
+                              RangeNorm: true, PercepW: 0),
+    };
+
+    private static Dictionary<string, double> Layers(params string[] names) => names.ToDictionary(n => n, _ => 1.0);
+
+    /// <summary>The Python references of all cases, made once for the class.</summary>
+    public sealed class Reference() : IDisposable
+    {
+        public VggReference Data { get; } = new(Cases.Values);
+        public void Dispose() => Data.Dispose();
+    }
+
+    [Theory]
+    [InlineData("vgg19_norm")]
+    [InlineData("vgg16_range")]
+    public void NamedLayersMatchPyTorch(string caseName)
+    {
+        var c = Cases[caseName];
+        var layers = c.Layers.Keys.ToArray();
         using var scope = LibTorch.NewDisposeScope();
-        using var vgg = new VggFeatureExtractor(layers, vggType, useInputNorm, rangeNorm, pretrainedPath: Path.Combine(dir, "vgg.pth"));
-        using var reference = TensorFixture.Load(Path.Combine(dir, "ref.json"));
-        var features = vgg.Features(reference["x"]);
+        using var vgg = new VggFeatureExtractor(layers, c.VggType, c.UseInputNorm, c.RangeNorm, pretrainedPath: reference.Data.WeightsPath(c.VggType));
+        using var expected = reference.Data.Reference(caseName);
+        var features = vgg.Features(expected["x"]);
         Assert.Equal(layers, features.Keys);
         foreach (var layer in layers)
-            TensorAssert.Close(reference["feat_" + layer], features[layer], 1e-4, what: layer);
+            TensorAssert.Close(expected["feat_" + layer], features[layer], 1e-4, what: layer);
     }
 
     [Fact]

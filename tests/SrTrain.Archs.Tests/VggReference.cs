@@ -2,25 +2,34 @@ using System.Text.Json;
 
 namespace SrTrain.Archs.Tests;
 
-/// <summary>Makes a seeded random VGG in torchvision's layout (vgg.pth) and PyTorch's features and
-/// losses for it (ref.json) in a temp folder, with tests/fixtures/make_losses.py's vgg_case.</summary>
-internal static class VggReference
+/// <summary>One reference case of tests/fixtures/make_losses.py's vgg_cases.</summary>
+public sealed record VggCase(string Name, string VggType, Dictionary<string, double> Layers, bool UseInputNorm = true,
+                               bool RangeNorm = false, string Criterion = "l1", double PercepW = 1.0, double StyleW = 0.0);
+
+/// <summary>Makes, in one Python run, a seeded random VGG per type in torchvision's layout
+/// (<c>&lt;vgg_type&gt;.pth</c>) and PyTorch's features and losses for each case (<c>ref_&lt;name&gt;.json</c>)
+/// in a temp folder that is deleted on dispose.</summary>
+public sealed class VggReference : IDisposable
 {
-    public static string Make(string vggType, IReadOnlyDictionary<string, double> layers, bool useInputNorm = true, bool rangeNorm = false,
-                              string criterion = "l1", double percepWeight = 1.0, double styleWeight = 0.0)
+    public VggReference(IEnumerable<VggCase> cases)
     {
-        var dir = RepoPaths.NewTempDir("vgg-ref");
-        var args = JsonSerializer.Serialize(new Dictionary<string, object>
+        Dir = RepoPaths.NewTempDir("vgg-ref");
+        var json = JsonSerializer.Serialize(cases.Select(c => new Dictionary<string, object>
         {
-            ["vgg_type"] = vggType, ["layers"] = layers, ["use_input_norm"] = useInputNorm, ["range_norm"] = rangeNorm,
-            ["criterion"] = criterion, ["percep_w"] = percepWeight, ["style_w"] = styleWeight,
-        });
-        PythonReference.Run("""
-            import sys, json
-            from make_losses import vgg_case
-            a = json.loads(sys.argv[2])
-            vgg_case(sys.argv[1], a["vgg_type"], a["layers"], a["use_input_norm"], a["range_norm"], a["criterion"], a["percep_w"], a["style_w"])
-            """, dir, args);
-        return dir;
+            ["name"] = c.Name, ["vgg_type"] = c.VggType, ["layers"] = c.Layers, ["use_input_norm"] = c.UseInputNorm,
+            ["range_norm"] = c.RangeNorm, ["criterion"] = c.Criterion, ["percep_w"] = c.PercepW, ["style_w"] = c.StyleW,
+        }));
+        PythonReference.Run("import sys, json\nfrom make_losses import vgg_cases\nvgg_cases(sys.argv[1], json.loads(sys.argv[2]))", Dir, json);
+    }
+
+    public string Dir { get; }
+
+    public string WeightsPath(string vggType) => Path.Combine(Dir, vggType + ".pth");
+
+    public TensorFixture Reference(string caseName) => TensorFixture.Load(Path.Combine(Dir, $"ref_{caseName}.json"));
+
+    public void Dispose()
+    {
+        try { Directory.Delete(Dir, recursive: true); } catch (IOException) { }
     }
 }
