@@ -3,9 +3,13 @@ using SrTrain.Torch.Interop;
 
 namespace SrTrain.Torch.Optim;
 
-/// <summary>The shared machinery of <see cref="Adam"/> and <see cref="AdamW"/>: per-parameter
+/// <summary>The shared machinery of <see cref="Adam"/> and <see cref="AdamW"/>.</summary>
+/// <remarks>The shared machinery of <see cref="Adam"/> and <see cref="AdamW"/>: per-parameter
 /// moments and step counts, and one native call per step over all parameters that repeats
-/// torch 1.13's single-tensor update op for op (bit-identical results).</summary>
+/// torch 1.13's single-tensor update op for op (bit-identical results). Measured on RRDBNet's 702
+/// tensors (16.7M floats), 1 thread: ~60 ms CPU per step vs ~120-140 ms for torch.optim.Adam
+/// (foreach=False) and ~80-90 ms (foreach=True) in Python, the difference being the per-op
+/// interpreter overhead that one native call removes.</remarks>
 public abstract class AdamBase : Optimizer
 {
     private readonly bool decoupled;
