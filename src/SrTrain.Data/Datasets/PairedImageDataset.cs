@@ -1,0 +1,91 @@
+using SrTrain.Core.Registry;
+using SrTrain.Data.Transforms;
+
+namespace SrTrain.Data.Datasets;
+
+/// <summary>BasicSR's PairedImageDataset: GT and LQ images read from two folders (or several, concatenated,
+/// e.g. DIV2K + Flickr2K), paired by name through <c>filename_tmpl</c> or listed in <c>meta_info_file</c>.
+/// In the train phase each sample is a random aligned <c>gt_size</c> / <c>gt_size/scale</c> crop with
+/// flips/rot90; otherwise whole images, the GT cropped to exactly scale x the LQ.</summary>
+[Dataset("PairedImageDataset")]
+public sealed class PairedImageDataset : IImageDataset
+{
+    private readonly List<(string Gt, string Lq)> pairs = [];
+    private readonly ImageSource source;
+    private readonly ImageFinish finish;
+
+    /// <param name="datarootGt">GT folder(s); a list concatenates datasets.</param>
+    /// <param name="datarootLq">LQ folder(s), one per GT folder.</param>
+    /// <param name="scale">Upscaling factor (injected from the top-level <c>scale</c>).</param>
+    /// <param name="phase">"train" crops and augments; anything else returns whole images.</param>
+    /// <param name="gtSize">GT patch size in the train phase.</param>
+    /// <param name="useHflip">Random horizontal flips in the train phase.</param>
+    /// <param name="useRot">Random vertical flips and rot90 in the train phase.</param>
+    /// <param name="filenameTmpl">LQ name from GT name, e.g. "{}x4" for DIV2K's 0001x4.png.</param>
+    /// <param name="metaInfoFile">Optional list of GT names per root (BasicSR meta_info format).</param>
+    /// <param name="ioBackend"><c>{type: disk}</c>.</param>
+    /// <param name="mean">Optional per-channel mean subtracted after augmentation (with <paramref name="std"/>).</param>
+    /// <param name="std">Optional per-channel divisor.</param>
+    /// <param name="color">"y" keeps only the Y channel of YCbCr.</param>
+    /// <param name="name">Dataset name for messages (BasicSR logs it).</param>
+    public PairedImageDataset(string[] datarootGt, string[] datarootLq, int scale = 4, string phase = "train", int? gtSize = null,
+                              bool useHflip = false, bool useRot = false, string filenameTmpl = "{}", string[]? metaInfoFile = null,
+                              Dictionary<string, object?>? ioBackend = null, double[]? mean = null, double[]? std = null,
+                              string? color = null, string? name = null)
+    {
+        if (datarootGt.Length == 0) throw new ArgumentException("dataroot_gt: no folder given");
+        if (datarootGt.Length != datarootLq.Length)
+            throw new ArgumentException($"dataroot_gt lists {datarootGt.Length} folder(s) but dataroot_lq {datarootLq.Length}: give one LQ folder per GT folder");
+        if (metaInfoFile is not null && metaInfoFile.Length != datarootGt.Length)
+            throw new ArgumentException($"meta_info_file lists {metaInfoFile.Length} file(s) for {datarootGt.Length} dataroot_gt folder(s)");
+        if (scale < 1) throw new ArgumentException($"scale must be >= 1, got {scale}");
+        IsTrain = phase == "train";
+        if (IsTrain && gtSize is null) throw new ArgumentException("gt_size is required in the train phase");
+        (Scale, GtSize, UseHflip, UseRot, Name) = (scale, gtSize, useHflip, useRot, name ?? "PairedImageDataset");
+        for (int i = 0; i < datarootGt.Length; i++)
+            pairs.AddRange(metaInfoFile is null
+                ? PairedPaths.FromFolders(datarootGt[i], datarootLq[i], filenameTmpl)
+                : PairedPaths.FromMetaInfo(datarootGt[i], datarootLq[i], filenameTmpl, metaInfoFile[i]));
+        source = ImageSource.FromOptions(ioBackend);
+        finish = new ImageFinish(color, mean, std);
+    }
+
+    public int Scale { get; }
+    public int? GtSize { get; }
+    public bool UseHflip { get; }
+    public bool UseRot { get; }
+    public bool IsTrain { get; }
+    public string Name { get; }
+
+    /// <summary>The (GT, LQ) file pairs in sample order.</summary>
+    public IReadOnlyList<(string Gt, string Lq)> Pairs => pairs;
+
+    public int Count => pairs.Count;
+
+    public Sample Get(int index, SampleRng rng)
+    {
+        var (gtPath, lqPath) = pairs[index];
+        var gt = source.Read(gtPath);
+        var lq = source.Read(lqPath);
+        gt = FitToScale(gt, lq, gtPath, lqPath);
+        if (IsTrain)
+        {
+            (gt, lq) = PairedRandomCrop.Apply(gt, lq, GtSize!.Value, Scale, rng, gtPath, lqPath);
+            var choice = Augment.Choice.Draw(UseHflip, UseRot, rng);
+            gt = Augment.Apply(gt, choice);
+            lq = Augment.Apply(lq, choice);
+        }
+        return new Sample(finish.Apply(lq), finish.Apply(gt), lqPath, gtPath);
+    }
+
+    // A GT up to scale-1 pixels larger than scale x LQ (LQ made from a non-mod-cropped GT) is cropped, as
+    // BasicSR does for validation; anything else is a wrong pairing or a wrong scale.
+    private Image FitToScale(Image gt, Image lq, string gtPath, string lqPath)
+    {
+        int h = lq.Height * Scale, w = lq.Width * Scale;
+        if (gt.Height < h || gt.Width < w || gt.Height - h >= Scale || gt.Width - w >= Scale)
+            throw new InvalidDataException(
+                $"scale mismatch: GT {gtPath} is {gt.Height}x{gt.Width}, LQ {lqPath} is {lq.Height}x{lq.Width}; with scale {Scale} the GT should be {h}x{w}");
+        return gt.Height == h && gt.Width == w ? gt : gt.Crop(0, 0, h, w);
+    }
+}

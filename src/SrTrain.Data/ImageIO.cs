@@ -1,0 +1,70 @@
+using SrTrain.Torch;
+
+namespace SrTrain.Data;
+
+/// <summary>Reads and writes image files (PNG 8/16-bit, JPEG, WebP, BMP, TIFF) through OpenCV, as
+/// <see cref="Image"/>s in [0, 1] (8-bit / 255, 16-bit / 65535, exactly BasicSR's float32 values).</summary>
+public static class ImageIO
+{
+    /// <summary>File extensions that are treated as images when listing folders (lower case).</summary>
+    public static readonly IReadOnlySet<string> Extensions =
+        new HashSet<string>([".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff", ".ppm", ".pgm"]);
+
+    /// <summary>True when <paramref name="path"/> has an image extension.</summary>
+    public static bool IsImageFile(string path) => Extensions.Contains(Path.GetExtension(path).ToLowerInvariant());
+
+    /// <summary>Decodes the file; a missing, corrupt or truncated file is an <see cref="ImageReadException"/>
+    /// naming it.</summary>
+    public static Image Read(string path, ImageReadMode mode = ImageReadMode.Rgb) => Read(path, mode, out _);
+
+    /// <summary>Decodes the file and reports its stored bit depth (8, 16 or 32 for float).</summary>
+    public static Image Read(string path, ImageReadMode mode, out int bits)
+    {
+        byte[] bytes;
+        try { bytes = File.ReadAllBytes(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ImageReadException(path, e.Message, e);
+        }
+        return Decode(bytes, path, mode, out bits);
+    }
+
+    /// <summary>Decodes an encoded image held in memory; <paramref name="name"/> is used in errors.</summary>
+    public static Image Decode(ReadOnlySpan<byte> encoded, string name, ImageReadMode mode, out int bits)
+    {
+        if (encoded.Length == 0) throw new ImageReadException(name, "the file is empty");
+        try
+        {
+            var data = ImageCodec.Decode(encoded, (int)mode, out int h, out int w, out int c, out bits);
+            return new Image(h, w, c, data);
+        }
+        catch (TorchException e)
+        {
+            throw new ImageReadException(name, e.Message, e);
+        }
+    }
+
+    /// <summary>Writes <paramref name="image"/> in the format of the path's extension, quantised like
+    /// BasicSR's tensor2img (clamp to [0, 1], * 255, round half to even); <paramref name="bits"/> 16 writes
+    /// PNG/TIFF with 65535 levels and is refused for JPEG/WebP/BMP. Creates the folder if needed.</summary>
+    public static void Write(string path, Image image, int bits = 8, int quality = 95, int pngCompression = 3)
+    {
+        var ext = Path.GetExtension(path);
+        if (string.IsNullOrEmpty(ext)) throw new ArgumentException($"{path}: no file extension to choose the image format");
+        byte[] encoded;
+        try
+        {
+            encoded = ImageCodec.Encode(ext, image.Data, image.Height, image.Width, image.Channels, bits, quality, pngCompression);
+        }
+        catch (TorchException e)
+        {
+            throw new IOException($"{path}: cannot write image: {e.Message}", e);
+        }
+        var dir = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
+        // Write then rename, so an interrupted run never leaves a half-written image behind.
+        var tmp = path + ".tmp" + Environment.CurrentManagedThreadId;
+        File.WriteAllBytes(tmp, encoded);
+        File.Move(tmp, path, overwrite: true);
+    }
+}

@@ -1,0 +1,175 @@
+// Image codecs through OpenCV: decode from memory into a held cv::Mat (RGB channel order),
+// convert it into a caller-provided HWC float32 buffer, and encode HWC float32 RGB to a file
+// format in memory. File access stays in .NET so that I/O errors name the file there.
+#include "shim.h"
+
+#include <cmath>
+#include <cstring>
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <stdexcept>
+#include <vector>
+
+namespace {
+// Matches SrTrain.Data.ImageReadMode.
+enum Mode { kRgb = 0, kRgba = 1, kGray = 2, kUnchanged = 3 };
+
+int depth_bits(int cv_depth) {
+  switch (cv_depth) {
+    case CV_8U: return 8;
+    case CV_16U: return 16;
+    case CV_32F: return 32;
+    default: throw std::runtime_error("unsupported pixel depth (only 8-bit, 16-bit and float32 images are read)");
+  }
+}
+
+// A decoded image as OpenCV stores it (BGR(A) or gray) plus the channel layout asked for; the
+// reordering to RGB(A) is fused into the float conversion (no cvtColor pass, no extra copy).
+struct Decoded {
+  cv::Mat mat;
+  int mode;
+  int out_channels() const {
+    int c = mat.channels();
+    switch (mode) {
+      case kRgb: return 3;
+      case kRgba: return 4;
+      case kGray: return 1;
+      default: return c;
+    }
+  }
+  // Source channel of each output channel; -1 means "opaque alpha".
+  std::vector<int> channel_map() const {
+    int c = mat.channels(), oc = out_channels();
+    std::vector<int> map(static_cast<size_t>(oc));
+    for (int k = 0; k < oc; ++k) {
+      if (k == 3) map[k] = c == 4 ? 3 : -1;
+      else if (c == 1) map[k] = 0;
+      else map[k] = 2 - k;  // BGR(A) -> RGB(A)
+    }
+    if (c > 1 && oc == 1) throw std::runtime_error("gray output from a colour image");
+    return map;
+  }
+};
+
+template <typename T>
+void convert(const Decoded& d, float* dst, const float* lut, float divisor) {
+  const cv::Mat& m = d.mat;
+  const int c = m.channels(), oc = d.out_channels();
+  const std::vector<int> map = d.channel_map();
+  for (int y = 0; y < m.rows; ++y) {
+    const T* src = m.ptr<T>(y);
+    float* o = dst + static_cast<int64_t>(y) * m.cols * oc;
+    for (int x = 0; x < m.cols; ++x, src += c, o += oc)
+      for (int k = 0; k < oc; ++k) {
+        int sk = map[k];
+        if (sk < 0) o[k] = 1.0f;
+        // 8-bit through a table of v / 255.0f: exactly BasicSR's img.astype(float32) / 255.
+        else if (lut) o[k] = lut[static_cast<int>(src[sk])];
+        else o[k] = static_cast<float>(src[sk]) / divisor;
+      }
+  }
+}
+
+const float* lut8() {
+  static const std::vector<float> table = [] {
+    std::vector<float> t(256);
+    for (int i = 0; i < 256; ++i) t[i] = static_cast<float>(i) / 255.0f;
+    return t;
+  }();
+  return table.data();
+}
+}  // namespace
+
+// Decodes an encoded image (PNG, JPEG, WebP, BMP, TIFF, ...) held in memory. On success *img
+// is an opaque decoded image that the caller converts with srt_image_to_float and
+// frees with srt_image_free.
+SRT_API int srt_image_decode(const uint8_t* data, int64_t length, int mode, void** img, int* height, int* width,
+                             int* channels, int* bits) {
+  SRT_GUARD({
+    *img = nullptr;
+    cv::Mat buffer(1, static_cast<int>(length), CV_8U, const_cast<uint8_t*>(data));
+    int flags = mode == kGray ? (cv::IMREAD_GRAYSCALE | cv::IMREAD_ANYDEPTH)
+                : mode == kRgb ? (cv::IMREAD_COLOR | cv::IMREAD_ANYDEPTH)
+                               : cv::IMREAD_UNCHANGED;
+    cv::Mat decoded = cv::imdecode(buffer, flags);
+    if (decoded.empty()) throw std::runtime_error("not a readable image (corrupt, truncated or unsupported format)");
+    int b = depth_bits(decoded.depth());
+    int c = decoded.channels();
+    if (c != 1 && c != 3 && c != 4) throw std::runtime_error("unsupported channel count " + std::to_string(c));
+    Decoded* held = new Decoded{decoded, mode};
+    *height = decoded.rows;
+    *width = decoded.cols;
+    *channels = held->out_channels();
+    *bits = b;
+    *img = held;
+  })
+}
+
+// Writes the decoded image as HWC float32: 8-bit / 255, 16-bit / 65535, float32 as stored.
+SRT_API int srt_image_to_float(void* img, float* dst, int64_t count) {
+  SRT_GUARD({
+    const Decoded& d = *static_cast<Decoded*>(img);
+    const cv::Mat& m = d.mat;
+    int64_t need = static_cast<int64_t>(m.rows) * m.cols * d.out_channels();
+    if (need != count)
+      throw std::runtime_error("image_to_float: buffer has " + std::to_string(count) + " floats, image needs " +
+                               std::to_string(need));
+    switch (m.depth()) {
+      case CV_8U: convert<uint8_t>(d, dst, lut8(), 255.0f); break;
+      case CV_16U: convert<uint16_t>(d, dst, nullptr, 65535.0f); break;
+      default: convert<float>(d, dst, nullptr, 1.0f); break;
+    }
+  })
+}
+
+SRT_API void srt_image_free(void* img) { delete static_cast<Decoded*>(img); }
+
+// Encodes HWC float32 RGB(A)/gray in [0, 1] as `ext` (".png", ".jpg", ...), quantised like
+// BasicSR's tensor2img: clamp to [0, 1], * 255 (or 65535), round half to even. `quality` is
+// the JPEG/WebP quality (0-100), `compression` the PNG level (0-9). *buffer is freed with
+// srt_image_buffer_free.
+SRT_API int srt_image_encode(const char* ext, const float* src, int height, int width, int channels, int bits,
+                             int quality, int compression, uint8_t** buffer, int64_t* length) {
+  SRT_GUARD({
+    *buffer = nullptr;
+    if (channels != 1 && channels != 3 && channels != 4)
+      throw std::runtime_error("cannot encode an image with " + std::to_string(channels) + " channels (1, 3 or 4)");
+    if (bits != 8 && bits != 16) throw std::runtime_error("bit depth must be 8 or 16, got " + std::to_string(bits));
+    std::string e(ext);
+    for (auto& ch : e) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (bits == 16 && e != ".png" && e != ".tif" && e != ".tiff")
+      throw std::runtime_error("16-bit images can only be written as PNG or TIFF, not " + e +
+                               " (OpenCV would silently store 8 bits)");
+    const float maxv = bits == 16 ? 65535.0f : 255.0f;
+    cv::Mat q(height, width, CV_MAKETYPE(bits == 16 ? CV_16U : CV_8U, channels));
+    const int row = width * channels;
+    for (int y = 0; y < height; ++y) {
+      const float* s = src + static_cast<int64_t>(y) * row;
+      for (int i = 0; i < row; ++i) {
+        float v = s[i];
+        v = v < 0.0f ? 0.0f : (v > 1.0f ? 1.0f : v);  // NaN stays NaN and becomes 0 below
+        float r = std::nearbyint(v * maxv);             // default rounding mode: half to even, like numpy
+        if (!(r >= 0.0f)) r = 0.0f;
+        if (bits == 16) q.ptr<uint16_t>(y)[i] = static_cast<uint16_t>(r);
+        else q.ptr<uint8_t>(y)[i] = static_cast<uint8_t>(r);
+      }
+    }
+    cv::Mat bgr;
+    if (channels == 3) cv::cvtColor(q, bgr, cv::COLOR_RGB2BGR);
+    else if (channels == 4) cv::cvtColor(q, bgr, cv::COLOR_RGBA2BGRA);
+    else bgr = q;
+    std::vector<int> params;
+    if (e == ".jpg" || e == ".jpeg") params = {cv::IMWRITE_JPEG_QUALITY, quality};
+    else if (e == ".webp") params = {cv::IMWRITE_WEBP_QUALITY, quality};
+    else if (e == ".png") params = {cv::IMWRITE_PNG_COMPRESSION, compression};
+    std::vector<uint8_t> encoded;
+    if (!cv::imencode(e, bgr, encoded, params)) throw std::runtime_error("OpenCV could not encode " + e);
+    *length = static_cast<int64_t>(encoded.size());
+    *buffer = static_cast<uint8_t*>(std::malloc(encoded.size()));
+    if (*buffer == nullptr) throw std::runtime_error("out of memory encoding image");
+    std::memcpy(*buffer, encoded.data(), encoded.size());
+  })
+}
+
+SRT_API void srt_image_buffer_free(uint8_t* buffer) { std::free(buffer); }
