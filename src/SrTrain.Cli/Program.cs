@@ -1,37 +1,41 @@
+using System.CommandLine;
+using SrTrain.Cli.Commands;
+using SrTrain.Core.Registry;
 using SrTrain.Torch;
 
 namespace SrTrain.Cli;
 
-/// <summary>Entry point of the `srtrain` executable.</summary>
+/// <summary>Entry point of the `srtrain` executable: one command per user task.</summary>
 public static class Program
 {
     public static int Main(string[] args)
     {
-        var command = args.Length > 0 ? args[0] : "--help";
-        switch (command)
+        var root = new RootCommand("SrTrain: super-resolution training (BasicSR option files) on libtorch");
+        root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(TestCommand.Create());
+        root.Subcommands.Add(ListCommand.Create());
+        root.Subcommands.Add(OptionsCommand.Create());
+        root.Subcommands.Add(VersionCommand());
+        try
         {
-            case "version":
-            case "--version":
-                Console.WriteLine($"srtrain {typeof(Program).Assembly.GetName().Version}");
-                Console.WriteLine($"libtorch {LibTorch.Version}, {LibTorch.NumThreads} threads, CUDA {(Device.CudaIsAvailable ? "available" : "not available")}");
-                return 0;
-            case "--help":
-            case "-h":
-            case "help":
-                PrintUsage();
-                return 0;
-            default:
-                Console.Error.WriteLine($"srtrain: unknown command '{command}'");
-                PrintUsage();
-                return 2;
+            return root.Parse(args).Invoke();
+        }
+        catch (OptionException e)
+        {
+            Console.Error.WriteLine($"srtrain: {e.Message}");
+            return 2;
         }
     }
 
-    private static void PrintUsage()
+    private static Command VersionCommand()
     {
-        Console.WriteLine("usage: srtrain <command> [options]");
-        Console.WriteLine();
-        Console.WriteLine("commands:");
-        Console.WriteLine("  version    print the SrTrain and libtorch versions and the compute devices");
+        var command = new Command("version", "print the SrTrain and libtorch versions and the compute devices");
+        command.SetAction(_ =>
+        {
+            Console.WriteLine($"srtrain {typeof(Program).Assembly.GetName().Version}");
+            Console.WriteLine($"libtorch {LibTorch.Version}, {LibTorch.NumThreads} threads, CUDA {(Device.CudaIsAvailable ? "available" : "not available")}");
+            return 0;
+        });
+        return command;
     }
 }

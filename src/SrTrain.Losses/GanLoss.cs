@@ -1,3 +1,4 @@
+using SrTrain.Core.Contracts;
 using SrTrain.Core.Registry;
 using SrTrain.Torch;
 
@@ -7,7 +8,7 @@ namespace SrTrain.Losses;
 /// real_label_val: 1.0, fake_label_val: 0.0, loss_weight: !!float 5e-3}</c>). As in BasicSR,
 /// <c>loss_weight</c> scales the generator's loss only; the discriminator's loss is unweighted.</summary>
 [Loss("GANLoss")]
-public sealed class GanLoss(GanType ganType, double realLabelVal = 1.0, double fakeLabelVal = 0.0, double lossWeight = 1.0)
+public sealed class GanLoss(GanType ganType, double realLabelVal = 1.0, double fakeLabelVal = 0.0, double lossWeight = 1.0) : IGanLoss
 {
     public GanType GanType { get; } = ganType;
     public double RealLabelVal { get; } = realLabelVal;

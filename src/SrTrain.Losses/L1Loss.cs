@@ -1,3 +1,4 @@
+using SrTrain.Core.Contracts;
 using SrTrain.Core.Registry;
 using SrTrain.Torch;
 

@@ -1,3 +1,4 @@
+using SrTrain.Core.Contracts;
 using SrTrain.Archs;
 using SrTrain.Core.Registry;
 using SrTrain.Torch;
@@ -12,7 +13,7 @@ namespace SrTrain.Losses;
 /// eval mode; the target's features are computed without a graph. State-dict keys follow BasicSR
 /// (<c>vgg.vgg_net.conv5_4.weight</c>).</summary>
 [Loss("PerceptualLoss")]
-public sealed class PerceptualLoss : Module
+public sealed class PerceptualLoss : Module, IPerceptualLoss
 {
     private readonly VggFeatureExtractor vgg;
 
@@ -48,7 +49,7 @@ public sealed class PerceptualLoss : Module
 
     /// <summary>(perceptual, style) losses of <paramref name="x"/> against <paramref name="gt"/>, each null when
     /// its weight is 0 (PyTorch/BasicSR: forward returns (percep_loss, style_loss)).</summary>
-    public (Tensor? Percep, Tensor? Style) Forward(Tensor x, Tensor gt)
+    public (Tensor? Perceptual, Tensor? Style) Forward(Tensor x, Tensor gt)
     {
         Dictionary<string, Tensor> gtFeatures;
         using (LibTorch.NoGrad()) gtFeatures = vgg.Features(gt.Detach());

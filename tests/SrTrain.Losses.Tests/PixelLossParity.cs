@@ -1,3 +1,4 @@
+using SrTrain.Core.Contracts;
 using SrTrain.Losses;
 
 namespace SrTrain.Losses.Tests;

@@ -13,9 +13,6 @@ public interface IPixelLoss
 public interface IPerceptualLoss : IDisposable
 {
     (Tensor? Perceptual, Tensor? Style) Forward(Tensor prediction, Tensor target);
-
-    /// <summary>Moves the loss network to the training device.</summary>
-    void To(Device device);
 }
 
 /// <summary>An adversarial loss as BasicSR's GANLoss: loss_weight applies on the generator side only.</summary>

@@ -26,7 +26,7 @@ public class SrModel : TrainingModel
         var train = Options.Train!;
         pixelLoss = train.PixelOpt is { } p ? TypeRegistry.Create<IPixelLoss>(RegistryKind.Loss, p, "train.pixel_opt") : null;
         perceptualLoss = train.PerceptualOpt is { } q ? TypeRegistry.Create<IPerceptualLoss>(RegistryKind.Loss, q, "train.perceptual_opt") : null;
-        perceptualLoss?.To(Device);
+        if (perceptualLoss is Module vggLoss) vggLoss.To(Device);
         if (pixelLoss is null && perceptualLoss is null && this is not SrganModel)
             throw new OptionException("train: SRModel needs pixel_opt and/or perceptual_opt (both are ~)");
         AddOptimizer(CreateOptimizer(train.OptimG, NetG, "train.optim_g"));

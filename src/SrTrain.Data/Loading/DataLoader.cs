@@ -45,11 +45,12 @@ public sealed class DataLoader
         return order;
     }
 
-    /// <summary>The batches of <paramref name="epoch"/>. Each <see cref="Batch"/> is owned by the caller (dispose it).</summary>
-    public IEnumerable<Batch> Epoch(int epoch)
+    /// <summary>The batches of <paramref name="epoch"/> from <paramref name="firstBatch"/> on (a resumed run
+    /// skips what it has seen without loading it). Each <see cref="Batch"/> is owned by the caller (dispose it).</summary>
+    public IEnumerable<Batch> Epoch(int epoch, int firstBatch = 0)
     {
-        using var run = new EpochRun(this, epoch);
-        for (int b = 0; b < BatchesPerEpoch; b++)
+        using var run = new EpochRun(this, epoch, firstBatch);
+        for (int b = firstBatch; b < BatchesPerEpoch; b++)
             yield return run.Take(b);
     }
 

@@ -17,9 +17,11 @@ internal sealed class EpochRun : IDisposable
     private readonly Thread[] workers;
     private int nextBatch = -1;
 
-    public EpochRun(DataLoader loader, int epoch)
+    /// <summary>Starts the workers at batch <paramref name="firstBatch"/> (resume in the middle of an epoch).</summary>
+    public EpochRun(DataLoader loader, int epoch, int firstBatch = 0)
     {
         (this.loader, this.epoch) = (loader, epoch);
+        nextBatch = firstBatch - 1;
         order = loader.Order(epoch);
         slots = new SemaphoreSlim(loader.Options.Prefetch);
         workers = new Thread[loader.Options.NumWorkers];

@@ -34,9 +34,7 @@ public sealed class BatchNorm2d : Module
         if (input.Dim != 4) throw new ArgumentException($"BatchNorm2d expects NCHW input, got shape [{string.Join(", ", input.Shape)}]");
         bool useBatchStats = Training || RunningMean is null;
         if (Training && NumBatchesTracked is not null)
-            // An int64 buffer: the binding's add_ passes a double scalar/alpha, which libtorch refuses for
-            // integral tensors, so the count is set instead.
-            using (LibTorch.NoGrad()) NumBatchesTracked.Fill_(NumBatchesTracked.ItemInt64() + 1);
+            using (LibTorch.NoGrad()) NumBatchesTracked.Add_(1);
         return F.BatchNorm(input, RunningMean, RunningVar, Weight, Bias, useBatchStats, Momentum, Eps);
     }
 }

@@ -21,6 +21,13 @@ static at::Scalar alpha_for(const at::Tensor& a, const at::Tensor& b, double alp
   return integral && alpha == static_cast<double>(static_cast<int64_t>(alpha)) ? at::Scalar(static_cast<int64_t>(alpha)) : at::Scalar(alpha);
 }
 
+// A double scalar on an integral tensor: pass it as an integer when it is one, so int tensors keep
+// their dtype in place (torch: long_tensor.add_(1) works, add_(1.0) does not).
+static at::Scalar scalar_for(const at::Tensor& a, double s) {
+  return !at::isFloatingType(a.scalar_type()) && s == static_cast<double>(static_cast<int64_t>(s)) ? at::Scalar(static_cast<int64_t>(s))
+                                                                                                   : at::Scalar(s);
+}
+
 SRT_API int srt_add(TH a, TH b, double alpha, TH* out) { SRT_RETURN(at::add(*a, *b, alpha_for(*a, *b, alpha))) }
 SRT_API int srt_sub(TH a, TH b, double alpha, TH* out) { SRT_RETURN(at::sub(*a, *b, alpha_for(*a, *b, alpha))) }
 SRT_BINARY(mul, at::mul(*a, *b))
@@ -46,10 +53,10 @@ SRT_API int srt_addcmul_(TH a, TH b, TH c, double value) { SRT_GUARD(a->addcmul_
 SRT_API int srt_addcdiv_(TH a, TH b, TH c, double value) { SRT_GUARD(a->addcdiv_(*b, *c, value)) }
 SRT_API int srt_lerp_(TH a, TH b, double weight) { SRT_GUARD(a->lerp_(*b, weight)) }
 
-SRT_SCALAR(add_s, at::add(*a, s))
-SRT_SCALAR(sub_s, at::sub(*a, s))
-SRT_SCALAR(rsub_s, at::rsub(*a, s))
-SRT_SCALAR(mul_s, at::mul(*a, s))
+SRT_SCALAR(add_s, at::add(*a, scalar_for(*a, s)))
+SRT_SCALAR(sub_s, at::sub(*a, scalar_for(*a, s)))
+SRT_SCALAR(rsub_s, at::rsub(*a, scalar_for(*a, s)))
+SRT_SCALAR(mul_s, at::mul(*a, scalar_for(*a, s)))
 SRT_SCALAR(div_s, at::div(*a, s))
 // s / a as torch's __rtruediv__ (reciprocal * s); out of place, since reciprocal's backward needs its output.
 SRT_SCALAR(rdiv_s, at::mul(at::reciprocal(*a), s))
@@ -60,11 +67,11 @@ SRT_SCALAR(lt_s, at::lt(*a, s))
 SRT_SCALAR(le_s, at::le(*a, s))
 SRT_SCALAR(gt_s, at::gt(*a, s))
 SRT_SCALAR(ge_s, at::ge(*a, s))
-SRT_SCALAR_(add_s_, a->add_(s))
-SRT_SCALAR_(sub_s_, a->sub_(s))
-SRT_SCALAR_(mul_s_, a->mul_(s))
+SRT_SCALAR_(add_s_, a->add_(scalar_for(*a, s)))
+SRT_SCALAR_(sub_s_, a->sub_(scalar_for(*a, s)))
+SRT_SCALAR_(mul_s_, a->mul_(scalar_for(*a, s)))
 SRT_SCALAR_(div_s_, a->div_(s))
-SRT_SCALAR_(fill_, a->fill_(s))
+SRT_SCALAR_(fill_, a->fill_(scalar_for(*a, s)))
 SRT_API int srt_zero_(TH a) { SRT_GUARD(a->zero_()) }
 SRT_API int srt_clamp_(TH a, double lo, double hi) { SRT_GUARD(a->clamp_(lo, hi)) }
 

@@ -1,0 +1,65 @@
+using SrTrain.Core.Contracts;
+using SrTrain.Core.Registry;
+using SrTrain.Data.Datasets;
+using SrTrain.Data.Loading;
+using SrTrain.Torch;
+
+namespace SrTrain.Data;
+
+/// <summary>The data side of an experiment for the engine: builds registered datasets from their
+/// option sections (scale and phase injected, loader keys consumed by the loader) and wraps the
+/// threaded <see cref="DataLoader"/>.</summary>
+public sealed class DataPipeline : IDataPipeline
+{
+    public ITrainLoader CreateTrainLoader(string phaseName, Dictionary<string, object?> section, int scale, long seed, Device device)
+    {
+        var where = $"datasets.{phaseName}";
+        var dataset = CreateDataset(section, where, scale, "train");
+        var options = DataLoaderOptions.FromSection(section, "train", (ulong)seed, device.Type == DeviceType.Cuda, where);
+        return new TrainLoader(new DataLoader(dataset, options), device);
+    }
+
+    public IImageSet CreateImageSet(string phaseName, Dictionary<string, object?> section, int scale, Device device)
+    {
+        var where = $"datasets.{phaseName}";
+        var dataset = CreateDataset(section, where, scale, phaseName.StartsWith("test") ? "test" : "val");
+        var options = DataLoaderOptions.FromSection(section, "val", 0, device.Type == DeviceType.Cuda, where) with { BatchSize = 1, Shuffle = false, DropLast = false };
+        var name = section.TryGetValue("name", out var n) && n is string s ? s : phaseName;
+        return new ImageSet(name, new DataLoader(dataset, options), device);
+    }
+
+    private static IImageDataset CreateDataset(Dictionary<string, object?> section, string where, int scale, string phase) =>
+        TypeRegistry.Create<IImageDataset>(RegistryKind.Dataset, section, where,
+            injected: new Dictionary<string, object?> { ["scale"] = scale, ["phase"] = phase },
+            ignoredKeys: DataLoaderOptions.Keys);
+
+    /// <summary>A loader batch as the engine's batch, on the training device.</summary>
+    internal static SrBatch ToSrBatch(Batch batch, Device device)
+    {
+        var names = batch.LqPaths.Zip(batch.GtPaths, (lq, gt) => Path.GetFileNameWithoutExtension(lq ?? gt ?? "")).ToList();
+        if (batch.Lq is null) throw new InvalidOperationException("the dataset gives no LQ images: SR training needs dataroot_lq or an on-the-fly dataset");
+        if (device.Type == DeviceType.Cpu) return new SrBatch(batch.Lq, batch.Gt, names);
+        var lq = batch.Lq.To(device).DetachFromDisposeScope();
+        var gt = batch.Gt?.To(device).DetachFromDisposeScope();
+        batch.Dispose();
+        return new SrBatch(lq, gt, names);
+    }
+
+    private sealed class TrainLoader(DataLoader loader, Device device) : ITrainLoader
+    {
+        public int DatasetSize => loader.SamplesPerEpoch;
+        public int BatchesPerEpoch => loader.BatchesPerEpoch;
+
+        public IEnumerable<SrBatch> Epoch(int epoch, int firstBatch = 0) =>
+            loader.Epoch(epoch, firstBatch).Select(b => ToSrBatch(b, device));
+
+        public void Dispose() { }
+    }
+
+    private sealed class ImageSet(string name, DataLoader loader, Device device) : IImageSet
+    {
+        public string Name { get; } = name;
+        public int Count => loader.Dataset.Count;
+        public IEnumerable<SrBatch> Images() => loader.Epoch(0).Select(b => ToSrBatch(b, device));
+    }
+}
