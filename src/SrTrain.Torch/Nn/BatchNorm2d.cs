@@ -34,7 +34,13 @@ public sealed class BatchNorm2d : Module
         if (input.Dim != 4) throw new ArgumentException($"BatchNorm2d expects NCHW input, got shape [{string.Join(", ", input.Shape)}]");
         bool useBatchStats = Training || RunningMean is null;
         if (Training && NumBatchesTracked is not null)
-            using (LibTorch.NoGrad()) NumBatchesTracked.Add_(1);
+            using (LibTorch.NoGrad())
+            {
+                // The shim passes scalars (and add's alpha) as doubles, which libtorch refuses on an
+                // int64 tensor; count in float64 (exact below 2^53) and copy back, without a host sync.
+                using var next = NumBatchesTracked.To(DType.Float64) + 1;
+                NumBatchesTracked.CopyFrom(next);
+            }
         return F.BatchNorm(input, RunningMean, RunningVar, Weight, Bias, useBatchStats, Momentum, Eps);
     }
 }
