@@ -15,6 +15,8 @@ public static class Program
                 Console.WriteLine($"srtrain {typeof(Program).Assembly.GetName().Version}");
                 Console.WriteLine($"libtorch {LibTorch.Version}, {LibTorch.NumThreads} threads, CUDA {(Device.CudaIsAvailable ? "available" : "not available")}");
                 return 0;
+            case "bench":
+                return Bench.BenchCommand.Run(args[1..]);
             case "--help":
             case "-h":
             case "help":
@@ -33,5 +35,6 @@ public static class Program
         Console.WriteLine();
         Console.WriteLine("commands:");
         Console.WriteLine("  version    print the SrTrain and libtorch versions and the compute devices");
+        Console.WriteLine("  bench      time SrTrain against PyTorch on the same ops (--only conv,overhead --json FILE)");
     }
 }
