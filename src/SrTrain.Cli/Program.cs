@@ -16,6 +16,7 @@ public static class Program
         root.Subcommands.Add(ListCommand.Create());
         root.Subcommands.Add(OptionsCommand.Create());
         root.Subcommands.Add(VersionCommand());
+        root.Subcommands.Add(BenchCommandLine());
         try
         {
             return root.Parse(args).Invoke();
@@ -25,6 +26,14 @@ public static class Program
             Console.Error.WriteLine($"srtrain: {e.Message}");
             return 2;
         }
+    }
+
+    /// <summary>`srtrain bench ...`: its own argument parser (Bench.BenchCommand) takes every token.</summary>
+    private static Command BenchCommandLine()
+    {
+        var command = new Command("bench", Bench.BenchCommand.Usage) { TreatUnmatchedTokensAsErrors = false };
+        command.SetAction(result => Bench.BenchCommand.Run([.. result.UnmatchedTokens]));
+        return command;
     }
 
     private static Command VersionCommand()

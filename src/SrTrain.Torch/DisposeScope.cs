@@ -9,7 +9,9 @@ public sealed class DisposeScope : IDisposable
 {
     [ThreadStatic] private static DisposeScope? current;
 
+    private const int MinCompactAt = 1024;
     private readonly List<Tensor> owned = [];
+    private int compactAt = MinCompactAt;
     private bool disposed;
 
     internal DisposeScope()
@@ -32,6 +34,13 @@ public sealed class DisposeScope : IDisposable
         if (disposed) throw new ObjectDisposedException(nameof(DisposeScope), "tensor created in a disposed scope");
         owned.Add(t);
         t.Scope = this;
+        // A long-lived scope whose tensors are disposed or moved out early would otherwise keep every
+        // Tensor object reachable until it ends; dropping those entries when the list doubles costs O(1) amortised.
+        if (owned.Count >= compactAt)
+        {
+            owned.RemoveAll(x => x.Scope != this);
+            compactAt = Math.Max(MinCompactAt, owned.Count * 2);
+        }
     }
 
     /// <summary>Disposes every tensor still owned, then makes the outer scope current again.</summary>
