@@ -19,14 +19,21 @@ public static class Program
         root.Subcommands.Add(BenchCommandLine());
         try
         {
-            return root.Parse(args).Invoke();
+            // Our own handler below turns the errors a user can fix into one line, not a stack trace.
+            return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
-        catch (OptionException e)
+        catch (Exception e) when (IsUserError(e))
         {
             Console.Error.WriteLine($"srtrain: {e.Message}");
             return 2;
         }
     }
+
+    /// <summary>Errors caused by input (options, files, images, checkpoints) rather than by a bug.</summary>
+    private static bool IsUserError(Exception e) =>
+        e is OptionException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException
+          or Torch.Serialization.CheckpointFormatException or Data.ImageReadException or Torch.Nn.StateDictMismatchException
+          or ArgumentException;
 
     /// <summary>`srtrain bench ...`: its own argument parser (Bench.BenchCommand) takes every token.</summary>
     private static Command BenchCommandLine()

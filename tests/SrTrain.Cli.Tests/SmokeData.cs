@@ -40,32 +40,32 @@ public sealed class SmokeData
 
     /// <summary>A PSNR-stage option file (tiny RRDBNet, L1) over this data.</summary>
     public string PsnrOptions(string name, long totalIter, string root, int printFreq = 1, int checkpointFreq = 1000, int valFreq = 1000,
-                              int workers = 0) => Write(root, name + ".yml", $"""
-        name: {name}
+                              int workers = 0) => Write(root, name + ".yml", $$"""
+        name: {{name}}
         model_type: SRModel
-        scale: {Scale}
+        scale: {{Scale}}
         num_gpu: 0
         manual_seed: 7
         datasets:
           train:
             name: smoke
             type: PairedImageDataset
-            dataroot_gt: {Hr("train")}
-            dataroot_lq: {Lr("train")}
-            filename_tmpl: '{{}}'
+            dataroot_gt: {{Hr("train")}}
+            dataroot_lq: {{Lr("train")}}
+            filename_tmpl: '{}'
             io_backend:
               type: disk
             gt_size: 32
             use_hflip: true
             use_rot: true
-            num_worker_per_gpu: {workers}
+            num_worker_per_gpu: {{workers}}
             batch_size_per_gpu: 2
             dataset_enlarge_ratio: 1
           val:
             name: smoke_val
             type: PairedImageDataset
-            dataroot_gt: {Hr("val")}
-            dataroot_lq: {Lr("val")}
+            dataroot_gt: {{Hr("val")}}
+            dataroot_lq: {{Lr("val")}}
             io_backend:
               type: disk
         network_g:
@@ -76,7 +76,7 @@ public sealed class SmokeData
           num_block: 1
           num_grow_ch: 4
         path:
-          root: {root}
+          root: {{root}}
           pretrain_network_g: ~
           resume_state: ~
         train:
@@ -89,13 +89,13 @@ public sealed class SmokeData
             type: MultiStepLR
             milestones: [8, 16]
             gamma: 0.5
-          total_iter: {totalIter}
+          total_iter: {{totalIter}}
           warmup_iter: 2
           pixel_opt:
             type: L1Loss
             loss_weight: 1.0
         val:
-          val_freq: {valFreq}
+          val_freq: {{valFreq}}
           save_img: true
           metrics:
             psnr:
@@ -105,23 +105,23 @@ public sealed class SmokeData
               type: calculate_ssim
               crop_border: 4
         logger:
-          print_freq: {printFreq}
-          save_checkpoint_freq: {checkpointFreq}
+          print_freq: {{printFreq}}
+          save_checkpoint_freq: {{checkpointFreq}}
           use_tb_logger: true
         """);
 
     /// <summary>An ESRGAN-stage option file initialised from <paramref name="pretrained"/>.</summary>
-    public string EsrganOptions(string name, long totalIter, string root, string pretrained) => Write(root, name + ".yml", $"""
-        name: {name}
+    public string EsrganOptions(string name, long totalIter, string root, string pretrained) => Write(root, name + ".yml", $$"""
+        name: {{name}}
         model_type: ESRGANModel
-        scale: {Scale}
+        scale: {{Scale}}
         num_gpu: 0
         manual_seed: 7
         datasets:
           train:
             type: PairedImageDataset
-            dataroot_gt: {Hr("train")}
-            dataroot_lq: {Lr("train")}
+            dataroot_gt: {{Hr("train")}}
+            dataroot_lq: {{Lr("train")}}
             gt_size: 32
             use_hflip: true
             use_rot: true
@@ -137,30 +137,30 @@ public sealed class SmokeData
           num_in_ch: 3
           num_feat: 8
         path:
-          root: {root}
-          pretrain_network_g: {pretrained}
+          root: {{root}}
+          pretrain_network_g: {{pretrained}}
           param_key_g: params_ema
           strict_load_g: true
         train:
           ema_decay: 0.9
-          optim_g: {{type: Adam, lr: !!float 1e-4, betas: [0.9, 0.99]}}
-          optim_d: {{type: Adam, lr: !!float 1e-4, betas: [0.9, 0.99]}}
-          scheduler: {{type: MultiStepLR, milestones: [100], gamma: 0.5}}
-          total_iter: {totalIter}
-          pixel_opt: {{type: L1Loss, loss_weight: !!float 1e-2}}
+          optim_g: {type: Adam, lr: !!float 1e-4, betas: [0.9, 0.99]}
+          optim_d: {type: Adam, lr: !!float 1e-4, betas: [0.9, 0.99]}
+          scheduler: {type: MultiStepLR, milestones: [100], gamma: 0.5}
+          total_iter: {{totalIter}}
+          pixel_opt: {type: L1Loss, loss_weight: !!float 1e-2}
           perceptual_opt:
             type: PerceptualLoss
-            layer_weights: {{'conv5_4': 1}}
+            layer_weights: {'conv5_4': 1}
             vgg_type: vgg19
             vgg_pretrained: false
             perceptual_weight: 1.0
             style_weight: 0
-          gan_opt: {{type: GANLoss, gan_type: vanilla, loss_weight: !!float 5e-3}}
+          gan_opt: {type: GANLoss, gan_type: vanilla, loss_weight: !!float 5e-3}
           net_d_iters: 1
           net_d_init_iters: 0
         logger:
           print_freq: 1
-          save_checkpoint_freq: {totalIter}
+          save_checkpoint_freq: {{totalIter}}
         """);
 
     private static string Write(string dir, string file, string text)

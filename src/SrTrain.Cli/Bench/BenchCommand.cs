@@ -8,7 +8,7 @@ namespace SrTrain.Cli.Bench;
 /// times each benchmark on SrTrain and, alternately, on PyTorch with the same thread count.</summary>
 public static class BenchCommand
 {
-    private const string Usage =
+    internal const string Usage =
         "usage: srtrain bench [--only NAME,...] [--json FILE] [--threads N] [--rounds R] [--reference SCRIPT | --no-reference] [--list]";
 
     /// <summary>Runs the command on the arguments after "bench"; returns the exit code.</summary>
