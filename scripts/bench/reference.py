@@ -52,6 +52,42 @@ def overhead():
     return step
 
 
+def _train_step():
+    """Twin of TrainStepBenchmark: MSRResNet x4 (64/16), batch 4 of 24x24 LQ, fwd + L1 + bwd + Adam, fp32."""
+    import os
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "fixtures"))
+    from archs_ref import MSRResNet
+    torch.manual_seed(0)
+    net = MSRResNet(num_feat=64, num_block=16, upscale=4)
+    adam = torch.optim.Adam(net.parameters(), lr=2e-4, betas=(0.9, 0.99))
+    lq = torch.rand(4, 3, 24, 24)
+    gt = torch.rand(4, 3, 96, 96)
+    loss = torch.nn.L1Loss()
+
+    def step():
+        adam.zero_grad(set_to_none=True)
+        loss(net(lq), gt).backward()
+        adam.step()
+    return step
+
+
+@bench("train_step")
+def train_step():
+    return _train_step()
+
+
+@bench("train_step_cl")
+def train_step_cl():
+    """The same fp32 NCHW step: the baseline SrTrain's channels_last step is compared with."""
+    return _train_step()
+
+
+@bench("train_step_bf16")
+def train_step_bf16():
+    """The same fp32 NCHW step: the baseline SrTrain's bf16 + channels_last step is compared with."""
+    return _train_step()
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--threads", type=int, required=True)

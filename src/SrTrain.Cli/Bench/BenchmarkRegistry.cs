@@ -8,6 +8,9 @@ public static class BenchmarkRegistry
     [
         new ConvBenchmark(),
         new OverheadBenchmark(),
+        new TrainStepBenchmark(),
+        new TrainStepBenchmark(channelsLast: true),
+        new TrainStepBenchmark(channelsLast: true, bf16: true),
     ];
 
     /// <summary>The benchmarks named in <paramref name="names"/> (all when null), in registry order;
