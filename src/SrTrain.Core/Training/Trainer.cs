@@ -34,9 +34,9 @@ public sealed class Trainer(ExperimentOptions options, IDataPipeline data, IImag
         if (optionFilePath is not null) File.Copy(optionFilePath, Path.Combine(paths.ExperimentRoot, Path.GetFileName(optionFilePath)), overwrite: true);
 
         var logFile = Path.Combine(paths.ExperimentRoot, $"train_{o.Name}_{DateTime.Now:yyyyMMdd_HHmmss}.log");
+        bool interactive = TrainingConsole.IsInteractive;
         using var log = new LoggerConfiguration()
-            .WriteTo.Console(outputTemplate: "{Timestamp:yyyy-MM-dd HH:mm:ss} {Level:u4}: {Message:lj}{NewLine}{Exception}",
-                             formatProvider: CultureInfo.InvariantCulture)
+            .WriteToConsole(interactive)
             .WriteTo.File(logFile, outputTemplate: "{Timestamp:yyyy-MM-dd HH:mm:ss,fff} {Level:u4}: {Message:lj}{NewLine}{Exception}",
                           formatProvider: CultureInfo.InvariantCulture)
             .CreateLogger();
@@ -80,54 +80,59 @@ public sealed class Trainer(ExperimentOptions options, IDataPipeline data, IImag
         var runStart = Stopwatch.StartNew();
         long firstIter = currentIter;
 
-        for (int epoch = startEpoch; currentIter < train.TotalIter; epoch++)
+        currentIter = TrainingConsole.Run(interactive, currentIter, train.TotalIter, progress =>
         {
-            int batchIndex = epoch == startEpoch ? firstBatch : 0;
-            var dataWatch = Stopwatch.StartNew();
-            foreach (var batch in loader.Epoch(epoch, batchIndex))
+            for (int epoch = startEpoch; currentIter < train.TotalIter; epoch++)
             {
-                cancel.ThrowIfCancellationRequested();
-                double batchDataTime = dataWatch.Elapsed.TotalSeconds;
-                iterTime.Restart();
-                currentIter++;
-                using (var scope = LibTorch.NewDisposeScope())
-                using (batch)
+                int batchIndex = epoch == startEpoch ? firstBatch : 0;
+                var dataWatch = Stopwatch.StartNew();
+                foreach (var batch in loader.Epoch(epoch, batchIndex))
                 {
-                    model.UpdateLearningRate(currentIter);
-                    model.FeedData(batch);
-                    model.OptimizeParameters(currentIter);
+                    cancel.ThrowIfCancellationRequested();
+                    double batchDataTime = dataWatch.Elapsed.TotalSeconds;
+                    iterTime.Restart();
+                    currentIter++;
+                    using (var scope = LibTorch.NewDisposeScope())
+                    using (batch)
+                    {
+                        model.UpdateLearningRate(currentIter);
+                        model.FeedData(batch);
+                        model.OptimizeParameters(currentIter);
+                    }
+                    computeTime += iterTime.Elapsed.TotalSeconds;
+                    dataTime += batchDataTime;
+                    itersTimed++;
+
+                    if (currentIter % o.Logger.PrintFreq == 0 || currentIter == train.TotalIter)
+                    {
+                        double lr = model.CurrentLearningRates.FirstOrDefault();
+                        logged.Add(new Dictionary<string, double>(model.CurrentLog) { ["lr"] = lr });
+                        double perIter = (computeTime + dataTime) / Math.Max(itersTimed, 1);
+                        log.Information("{Line}", FormatLogLine(o.Name, epoch, currentIter, model.CurrentLearningRates,
+                            perIter, dataTime / Math.Max(itersTimed, 1), (train.TotalIter - currentIter) * perIter, model.CurrentLog));
+                        csv.Log(currentIter, epoch, lr, model.CurrentLog);
+                        tb?.AddScalars(currentIter, model.CurrentLog.ToDictionary(kv => "losses/" + kv.Key, kv => kv.Value));
+                        computeTime = dataTime = 0;
+                        itersTimed = 0;
+                    }
+
+                    if (currentIter % o.Logger.SaveCheckpointFreq == 0 || currentIter == train.TotalIter)
+                    {
+                        log.Information("Saving models and training states at iter {Iter}", currentIter);
+                        SaveCheckpoint(model, paths, epoch, currentIter, batchIndex, seed, validator);
+                    }
+
+                    if (validator is not null && (currentIter % o.Val!.ValFreq == 0 || currentIter == train.TotalIter))
+                        Validate(model, validator, valSets, paths, currentIter, log, tb, csv, epoch, model.CurrentLearningRates.FirstOrDefault());
+
+                    batchIndex++;
+                    progress(currentIter);
+                    if (currentIter >= train.TotalIter) break;
+                    dataWatch.Restart();
                 }
-                computeTime += iterTime.Elapsed.TotalSeconds;
-                dataTime += batchDataTime;
-                itersTimed++;
-
-                if (currentIter % o.Logger.PrintFreq == 0 || currentIter == train.TotalIter)
-                {
-                    double lr = model.CurrentLearningRates.FirstOrDefault();
-                    logged.Add(new Dictionary<string, double>(model.CurrentLog) { ["lr"] = lr });
-                    double perIter = (computeTime + dataTime) / Math.Max(itersTimed, 1);
-                    log.Information("{Line}", FormatLogLine(o.Name, epoch, currentIter, model.CurrentLearningRates,
-                        perIter, dataTime / Math.Max(itersTimed, 1), (train.TotalIter - currentIter) * perIter, model.CurrentLog));
-                    csv.Log(currentIter, epoch, lr, model.CurrentLog);
-                    tb?.AddScalars(currentIter, model.CurrentLog.ToDictionary(kv => "losses/" + kv.Key, kv => kv.Value));
-                    computeTime = dataTime = 0;
-                    itersTimed = 0;
-                }
-
-                if (currentIter % o.Logger.SaveCheckpointFreq == 0 || currentIter == train.TotalIter)
-                {
-                    log.Information("Saving models and training states at iter {Iter}", currentIter);
-                    SaveCheckpoint(model, paths, epoch, currentIter, batchIndex, seed, validator);
-                }
-
-                if (validator is not null && (currentIter % o.Val!.ValFreq == 0 || currentIter == train.TotalIter))
-                    Validate(model, validator, valSets, paths, currentIter, log, tb, csv, epoch, model.CurrentLearningRates.FirstOrDefault());
-
-                batchIndex++;
-                if (currentIter >= train.TotalIter) break;
-                dataWatch.Restart();
             }
-        }
+            return currentIter;
+        });
         double secondsPerIter = runStart.Elapsed.TotalSeconds / Math.Max(currentIter - firstIter, 1);
         log.Information("End of training after {Seconds:F1} s ({PerIter:F3} s/iter). Models: {Models}", timer.Elapsed.TotalSeconds, secondsPerIter, paths.Models);
         return new TrainingResult(paths.ExperimentRoot, currentIter, logged,
