@@ -34,11 +34,10 @@ internal static class MetricsCommand
             {
                 var s = ImagePairMetrics.Score(pair, cropBorder, testY);
                 scores.Add(s);
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{scores.Count,3}: {s.Name,-25}. \tPSNR: {s.Psnr:F6} dB, \tSSIM: {s.Ssim:F6}"));
+                Console.WriteLine($"{scores.Count,3}: {s.Name,-25}. \tPSNR: {Fixed(s.Psnr)} dB, \tSSIM: {Fixed(s.Ssim)}");
             }
             double psnr = scores.Average(s => s.Psnr), ssim = scores.Average(s => s.Ssim);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Average: PSNR: {psnr:F6} dB, SSIM: {ssim:F6}"));
+            Console.WriteLine($"Average: PSNR: {Fixed(psnr)} dB, SSIM: {Fixed(ssim)}");
             if (result.GetValue(json) is { } jsonPath)
             {
                 var report = new MetricsReport(result.GetValue(gt)!, result.GetValue(sr)!, cropBorder, testY,
@@ -51,6 +50,10 @@ internal static class MetricsCommand
         });
         return command;
     }
+
+    /// <summary>6 decimals as Python's <c>f"{x:.6f}"</c> (so +inf prints as "inf").</summary>
+    private static string Fixed(double x) =>
+        double.IsPositiveInfinity(x) ? "inf" : double.IsNaN(x) ? "nan" : x.ToString("F6", CultureInfo.InvariantCulture);
 
     /// <summary>snake_case keys; doubles round-trip; PSNR of identical images is written as "Infinity".</summary>
     private static readonly JsonSerializerOptions JsonOptions = new()

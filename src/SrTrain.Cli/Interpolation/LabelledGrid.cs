@@ -14,7 +14,7 @@ public static class LabelledGrid
 
     /// <summary>The grid: column i is <paramref name="images"/>[i] under <paramref name="labels"/>[i]; a column is
     /// as wide as its image (wider only if even the 1x font does not fit), images top-aligned and centred.
-    /// Labels use the 2x font where it fits the column, else 1x. Output channels: RGB (grey images are
+    /// Labels use the 2x font when every label fits its column, else all use 1x. Output channels: RGB (grey images are
     /// spread to RGB, alpha dropped).</summary>
     public static Image Compose(IReadOnlyList<Image> images, IReadOnlyList<string> labels)
     {
@@ -23,6 +23,7 @@ public static class LabelledGrid
         var widths = images.Select((img, i) => Math.Max(img.Width, LabelFont.Width(labels[i], 1))).ToList();
         int width = widths.Sum() + Gap * (images.Count - 1);
         int height = LabelHeight + images.Max(img => img.Height);
+        int scale = labels.Select((l, i) => LabelFont.Width(l, 2) <= widths[i]).All(f => f) ? 2 : 1;
         var grid = new Image(height, width, 3);
         Array.Fill(grid.Data, 1f);
         int left = 0;
@@ -34,7 +35,6 @@ public static class LabelledGrid
                 for (int x = 0; x < img.Width; x++)
                     for (int c = 0; c < 3; c++)
                         grid[LabelHeight + y, x0 + x, c] = img[y, x, img.Channels == 1 ? 0 : c];
-            int scale = LabelFont.Width(labels[i], 2) <= widths[i] ? 2 : 1;
             int textLeft = left + (widths[i] - LabelFont.Width(labels[i], scale)) / 2;
             LabelFont.Draw(grid, labels[i], (LabelHeight - LabelFont.GlyphHeight * scale) / 2, textLeft, scale);
             left += widths[i] + Gap;
