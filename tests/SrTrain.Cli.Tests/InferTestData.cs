@@ -18,13 +18,18 @@ internal static class InferTestData
         Upscaler.ParseOptions(["num_feat=8", "num_block=1", "num_grow_ch=4"]);
 
     /// <summary>A freshly initialised tiny RRDBNet x4 (seeded), its state saved as {'params': ...} in
-    /// <paramref name="dir"/>; returns the path.</summary>
-    public static string Checkpoint(string dir, int seed, string name = "net_g.pth")
+    /// <paramref name="dir"/>; returns the path. <paramref name="lively"/> doubles every weight and adds 0.5 to
+    /// the last bias, so the output spans [0, 1] and depends strongly on context (the initialisation's
+    /// outputs stay below 12/255).</summary>
+    public static string Checkpoint(string dir, int seed, string name = "net_g.pth", bool lively = false)
     {
         LibTorch.ManualSeed((ulong)seed);
         using var net = Upscaler.BuildArch("RRDBNet", ArchOptions, 4);
         var path = Path.Combine(dir, name);
-        PthFile.Save(path, new Dictionary<string, object?> { ["params"] = net.StateDict() });
+        using var scope = LibTorch.NewDisposeScope();
+        var state = net.StateDict().ToDictionary(p => p.Key, p => !lively ? p.Value
+            : p.Key.EndsWith(".weight") ? p.Value * 2.0 : p.Key == "conv_last.bias" ? p.Value + 0.5 : p.Value);
+        PthFile.Save(path, new Dictionary<string, object?> { ["params"] = state });
         return path;
     }
 
