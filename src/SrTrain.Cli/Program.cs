@@ -15,6 +15,9 @@ public static class Program
         root.Subcommands.Add(TestCommand.Create());
         root.Subcommands.Add(ListCommand.Create());
         root.Subcommands.Add(OptionsCommand.Create());
+        root.Subcommands.Add(InferCommand.Create());
+        root.Subcommands.Add(InterpCommand.Create());
+        root.Subcommands.Add(MetricsCommand.Create());
         root.Subcommands.Add(VersionCommand());
         root.Subcommands.Add(BenchCommandLine());
         try

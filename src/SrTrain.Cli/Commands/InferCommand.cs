@@ -1,0 +1,95 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Spectre.Console;
+using SrTrain.Cli.Inference;
+using SrTrain.Torch;
+
+namespace SrTrain.Cli.Commands;
+
+/// <summary><c>srtrain infer --model net_g.pth --arch RRDBNet --scale 4 -i in -o out</c>: super-resolves a file
+/// or a folder of images with a trained generator (a thin wrapper over <see cref="Upscaler"/>).</summary>
+internal static class InferCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<FileInfo>("--model", "-m") { Description = "checkpoint (.pth BasicSR or ESRGAN-release layout, or .safetensors)", Required = true };
+        var arch = new Option<string>("--arch") { Description = "registered arch, e.g. RRDBNet (see `srtrain list archs`)", Required = true };
+        var archOpt = ArchOptions();
+        var scale = new Option<int>("--scale", "-s") { Description = "upscaling factor (set under the arch's own key: scale, upscale)", Required = true };
+        var input = new Option<string>("--input", "-i") { Description = "an image file or a folder of images", Required = true };
+        var output = new Option<string>("--output", "-o") { Description = "output folder for the SR PNGs", Required = true };
+        var paramKey = ParamKey();
+        var tile = new Option<int>("--tile") { Description = "LQ tile size for bounded memory (0 = whole image)", DefaultValueFactory = _ => 0 };
+        var tilePad = new Option<int>("--tile-pad") { Description = "context pixels around each tile", DefaultValueFactory = _ => 10 };
+        var ensemble = new Option<bool>("--self-ensemble") { Description = "average the 8 flips/transpositions (x8 time)" };
+        var alpha = new Option<AlphaUpsampler>("--alpha-upsampler") { Description = "how an alpha channel is enlarged: bicubic (MATLAB) or net", DefaultValueFactory = _ => AlphaUpsampler.Bicubic };
+        var suffix = new Option<string>("--suffix") { Description = "output name = <input stem>_<suffix>.png (empty: same stem)", DefaultValueFactory = _ => "" };
+        var device = Device();
+        var command = new Command("infer", "super-resolve images with a trained generator")
+        {
+            model, arch, archOpt, scale, input, output, paramKey, tile, tilePad, ensemble, alpha, suffix, device,
+        };
+        command.SetAction(result =>
+        {
+            var settings = new UpscaleSettings(result.GetValue(tile), result.GetValue(tilePad), result.GetValue(ensemble),
+                                               result.GetValue(alpha), Torch.Device.Parse(result.GetValue(device)!));
+            settings.Validate();
+            var inputs = Upscaler.ListInputs(result.GetValue(input)!);
+            var outDir = result.GetValue(output)!;
+            using var upscaler = Upscaler.Load(result.GetValue(arch)!, Upscaler.ParseOptions(result.GetValue(archOpt)),
+                                               result.GetValue(scale), result.GetValue(model)!.FullName, result.GetValue(paramKey),
+                                               settings, note => Console.Error.WriteLine($"infer: {note}"));
+            var written = Run(upscaler, inputs, outDir, result.GetValue(suffix));
+            Console.WriteLine($"{written.Count} image(s) written to {outDir}");
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>Upscales each input under a progress bar and reports images/s.</summary>
+    private static List<string> Run(Upscaler upscaler, IReadOnlyList<string> inputs, string outDir, string? suffix)
+    {
+        var written = new List<string>();
+        var clock = Stopwatch.StartNew();
+        AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask("infer", maxValue: inputs.Count);
+                foreach (var file in inputs)
+                {
+                    task.Description = Markup.Escape(Path.GetFileName(file));
+                    var target = Upscaler.OutputPath(file, outDir, suffix);
+                    upscaler.UpscaleFile(file, target);
+                    written.Add(target);
+                    task.Increment(1);
+                }
+            });
+        double seconds = clock.Elapsed.TotalSeconds;
+        Console.WriteLine($"{inputs.Count} image(s) in {seconds:F2} s: {inputs.Count / Math.Max(seconds, 1e-9):F3} images/s " +
+                          $"(x{upscaler.Scale}, {upscaler.Device}{(upscaler.Settings.Tile > 0 ? $", tile {upscaler.Settings.Tile}+{upscaler.Settings.TilePad}" : "")}" +
+                          $"{(upscaler.Settings.SelfEnsemble ? ", self-ensemble x8" : "")})");
+        return written;
+    }
+
+    /// <summary><c>--arch-opt key=value</c>, repeatable (BasicSR's option names).</summary>
+    internal static Option<string[]> ArchOptions() => new("--arch-opt")
+    {
+        Description = "arch option by BasicSR's name: --arch-opt num_block=23 (repeatable)",
+        Arity = ArgumentArity.ZeroOrMore,
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    /// <summary><c>--param-key</c>: which entry of a BasicSR checkpoint to load.</summary>
+    internal static Option<string> ParamKey() => new("--param-key")
+    {
+        Description = "checkpoint entry: params or params_ema (falls back to params, then a flat state dict)",
+        DefaultValueFactory = _ => "params",
+    };
+
+    internal static Option<string> Device() => new("--device")
+    {
+        Description = "cpu, cuda or cuda:N",
+        DefaultValueFactory = _ => "cpu",
+    };
+}

@@ -1,0 +1,164 @@
+using System.Text.RegularExpressions;
+using SrTrain.Cli.Inference;
+using SrTrain.Data;
+using SrTrain.Torch.Serialization;
+
+namespace SrTrain.Cli.Tests;
+
+/// <summary><c>srtrain infer</c> as a user runs it on PNG files, and <see cref="Upscaler"/> where the property is
+/// numeric (self-ensemble).</summary>
+[Collection(SerialCliCollection.Name)]
+public class InferCommandTests
+{
+    private static string[] Infer(string model, string input, string output, params string[] extra) =>
+        ["infer", "--model", model, .. InferTestData.ArchArgs, "-i", input, "-o", output, .. extra];
+
+    [Fact]
+    public void Tiled_output_equals_untiled_and_16_bit_input_stays_16_bit()
+    {
+        var dir = RepoPaths.NewTempDir("srtrain-infer-tile");
+        var model = InferTestData.Checkpoint(dir, seed: 1, lively: true);
+        var input = Path.Combine(dir, "in", "photo.png");
+        ImageIO.Write(input, InferTestData.Picture(20, 28), bits: 16);
+
+        Assert.Equal(0, InferTestData.Cli(Infer(model, input, Path.Combine(dir, "whole"))).Code);
+        // 8x8 tiles with the default 10-pixel pad: 3x4 tiles, every seam inside the image.
+        Assert.Equal(0, InferTestData.Cli(Infer(model, input, Path.Combine(dir, "tiled"), "--tile", "8", "--tile-pad", "10")).Code);
+        // Without context the seams show: the check below can fail.
+        Assert.Equal(0, InferTestData.Cli(Infer(model, input, Path.Combine(dir, "no-pad"), "--tile", "8", "--tile-pad", "0")).Code);
+
+        var whole = ImageIO.Read(Path.Combine(dir, "whole", "photo.png"), ImageReadMode.Unchanged, out int bits);
+        var tiled = ImageIO.Read(Path.Combine(dir, "tiled", "photo.png"), ImageReadMode.Unchanged, out _);
+        Assert.Equal(16, bits);
+        Assert.Equal("80x112x3", whole.SizeText);
+        double diff = InferTestData.MaxDiff(whole, tiled);
+        Assert.True(diff < 1.0 / 255, $"tiled vs untiled max |diff| {diff} (limit 1/255)");
+        var noPad = ImageIO.Read(Path.Combine(dir, "no-pad", "photo.png"), ImageReadMode.Unchanged);
+        Assert.True(InferTestData.MaxDiff(whole, noPad) > 10.0 / 255, "tiles without context pixels leave seams");
+        var mean = whole.Data.Average();
+        Assert.True(whole.Data.Average(v => (v - mean) * (v - mean)) > 0.01, "the output varies (std > 0.1)");
+    }
+
+    [Fact]
+    public void Self_ensemble_is_the_mean_of_the_eight_transformed_outputs()
+    {
+        var dir = RepoPaths.NewTempDir("srtrain-infer-ens");
+        var model = InferTestData.Checkpoint(dir, seed: 2, lively: true);
+        using var scope = LibTorch.NewDisposeScope();
+        using var plain = Upscaler.Load("RRDBNet", InferTestData.ArchOptions, 4, model, "params");
+        using var ensemble = Upscaler.Load("RRDBNet", InferTestData.ArchOptions, 4, model, "params", new UpscaleSettings(SelfEnsemble: true));
+        var x = InferTestData.Picture(12, 16).ToTensor().Unsqueeze(0);
+
+        // The 8 dihedral transforms written out here, independently of Core.Inference.SelfEnsemble.
+        var outputs = new List<Tensor>();
+        foreach (bool transpose in new[] { false, true })
+            foreach (bool flipH in new[] { false, true })
+                foreach (bool flipW in new[] { false, true })
+                {
+                    var t = x;
+                    if (flipW) t = t.Flip(3);
+                    if (flipH) t = t.Flip(2);
+                    if (transpose) t = t.Transpose(2, 3);
+                    var y = plain.Run(t.Contiguous());
+                    if (transpose) y = y.Transpose(2, 3);
+                    if (flipH) y = y.Flip(2);
+                    if (flipW) y = y.Flip(3);
+                    outputs.Add(y);
+                }
+        var expected = Tensor.Stack(outputs).Mean([0]);
+        var actual = ensemble.Run(x);
+        Assert.Equal([1, 3, 48, 64], actual.Shape);
+        TensorAssert.Close(expected, actual, rtol: 1e-5, atol: 1e-6, what: "self-ensemble");
+        // and it is not simply the plain output
+        Assert.True((plain.Run(x) - actual).Abs().Max().Item() > 1e-6);
+    }
+
+    [Fact]
+    public void Esrgan_release_layout_checkpoint_gives_the_same_images_as_basicsr_layout()
+    {
+        var dir = RepoPaths.NewTempDir("srtrain-infer-release");
+        var model = InferTestData.Checkpoint(dir, seed: 3);
+        var release = Path.Combine(dir, "RRDB_ESRGAN_x4.pth");
+        using (var state = new DisposableStateDict(PthFile.LoadStateDict(model, "params")))
+            PthFile.Save(release, state.State.ToDictionary(p => ToReleaseKey(p.Key), p => p.Value)); // flat, like the release
+        var input = Path.Combine(dir, "in");
+        ImageIO.Write(Path.Combine(input, "a.png"), InferTestData.Picture(16, 12));
+        ImageIO.Write(Path.Combine(input, "b.png"), InferTestData.Picture(8, 20));
+
+        Assert.Equal(0, InferTestData.Cli(Infer(model, input, Path.Combine(dir, "basicsr"), "--suffix", "out")).Code);
+        var (code, stderr) = InferTestData.Cli(Infer(release, input, Path.Combine(dir, "release"), "--suffix", "out"));
+        Assert.Equal(0, code);
+        Assert.Contains("OriginalRelease", stderr);
+        foreach (var name in new[] { "a_out.png", "b_out.png" })
+            Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "basicsr", name)), File.ReadAllBytes(Path.Combine(dir, "release", name)));
+        Assert.Equal("32x80x3", ImageIO.Read(Path.Combine(dir, "release", "b_out.png")).SizeText);
+    }
+
+    /// <summary>BasicSR's RRDBNet key -> the original ESRGAN release's (one RRDB block).</summary>
+    private static string ToReleaseKey(string key)
+    {
+        var m = Regex.Match(key, @"^body\.(\d+)\.rdb(\d)\.(conv\d)\.(weight|bias)$");
+        if (m.Success) return $"model.1.sub.{m.Groups[1]}.RDB{m.Groups[2]}.{m.Groups[3]}.0.{m.Groups[4]}";
+        var (module, param) = (key[..key.LastIndexOf('.')], key[(key.LastIndexOf('.') + 1)..]);
+        var index = module switch
+        {
+            "conv_first" => "0", "conv_body" => "1.sub.1", "conv_up1" => "3", "conv_up2" => "6", "conv_hr" => "8", "conv_last" => "10",
+            _ => throw new InvalidOperationException(key),
+        };
+        return $"model.{index}.{param}";
+    }
+
+    [Fact]
+    public void Rgba_keeps_alpha_upscaled_bicubically_and_grey_stays_grey()
+    {
+        var dir = RepoPaths.NewTempDir("srtrain-infer-alpha");
+        var model = InferTestData.Checkpoint(dir, seed: 4);
+        var input = Path.Combine(dir, "in");
+        Directory.CreateDirectory(input);
+        File.Copy(RepoPaths.Fixture("images/rgba8.png"), Path.Combine(input, "rgba.png"));
+        File.Copy(RepoPaths.Fixture("images/gray8.png"), Path.Combine(input, "gray.png"));
+        Assert.Equal(0, InferTestData.Cli(Infer(model, input, Path.Combine(dir, "out"))).Code);
+
+        var source = ImageIO.Read(RepoPaths.Fixture("images/rgba8.png"), ImageReadMode.Unchanged);
+        var sr = ImageIO.Read(Path.Combine(dir, "out", "rgba.png"), ImageReadMode.Unchanged);
+        Assert.Equal($"{source.Height * 4}x{source.Width * 4}x4", sr.SizeText);
+        var alpha = new Image(source.Height, source.Width, 1);
+        for (int y = 0; y < source.Height; y++)
+            for (int x = 0; x < source.Width; x++) alpha[y, x, 0] = source[y, x, 3];
+        var expectedAlpha = Imresize.Resize(alpha, 4.0);
+        double worst = 0;
+        for (int y = 0; y < sr.Height; y++)
+            for (int x = 0; x < sr.Width; x++)
+                worst = Math.Max(worst, Math.Abs(sr[y, x, 3] - Math.Clamp(expectedAlpha[y, x, 0], 0f, 1f)));
+        Assert.True(worst <= 0.5 / 255 + 1e-6, $"alpha differs from MATLAB bicubic by {worst}");
+        // The colour channels are the network's output for the RGB part alone.
+        using (var upscaler = Upscaler.Load("RRDBNet", InferTestData.ArchOptions, 4, model, "params"))
+        {
+            var rgb = upscaler.Upscale(ImageIO.Read(RepoPaths.Fixture("images/rgba8.png"), ImageReadMode.Rgb));
+            for (int y = 0; y < sr.Height; y += 7)
+                for (int x = 0; x < sr.Width; x += 5)
+                    for (int c = 0; c < 3; c++)
+                        Assert.True(Math.Abs(sr[y, x, c] - rgb[y, x, c]) <= 0.5 / 255 + 1e-6, $"RGB at ({y}, {x}, {c})");
+        }
+
+        var grey = ImageIO.Read(Path.Combine(dir, "out", "gray.png"), ImageReadMode.Unchanged);
+        var greySource = ImageIO.Read(RepoPaths.Fixture("images/gray8.png"), ImageReadMode.Unchanged);
+        Assert.Equal($"{greySource.Height * 4}x{greySource.Width * 4}x1", grey.SizeText);
+    }
+
+    [Fact]
+    public void Misspelled_arch_option_names_the_key_and_the_nearest_valid_one()
+    {
+        var dir = RepoPaths.NewTempDir("srtrain-infer-badopt");
+        var model = InferTestData.Checkpoint(dir, seed: 5);
+        var input = Path.Combine(dir, "a.png");
+        ImageIO.Write(input, InferTestData.Picture(8, 8));
+        var (code, stderr) = InferTestData.Cli("infer", "--model", model, "--arch", "RRDBNet", "--arch-opt", "num_blok=1",
+                                               "--scale", "4", "-i", input, "-o", Path.Combine(dir, "out"));
+        Assert.Equal(2, code);
+        Assert.Contains("num_blok", stderr);
+        Assert.Contains("num_block", stderr);
+        Assert.Equal(1, stderr.Trim().Split('\n').Length);
+        Assert.False(Directory.Exists(Path.Combine(dir, "out")));
+    }
+}
