@@ -6,6 +6,10 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 config="${SRTRAIN_CONFIGURATION:-Release}"
 "$root/scripts/setup.sh"
 
+# Test assemblies run in parallel, each with libtorch's OpenMP pool: passive waiting stops idle
+# threads from spinning on cores the other assemblies need (measured 5-10x faster steps under load).
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
+
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 set +e

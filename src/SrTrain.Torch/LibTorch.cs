@@ -11,7 +11,8 @@ public static class LibTorch
     [System.Runtime.CompilerServices.ModuleInitializer]
     internal static void InitializeThreads()
     {
-        var env = Environment.GetEnvironmentVariable("SRTRAIN_NUM_THREADS");
+        // SRTRAIN_NUM_THREADS first, then the OpenMP variable PyTorch users already set.
+        var env = Environment.GetEnvironmentVariable("SRTRAIN_NUM_THREADS") ?? Environment.GetEnvironmentVariable("OMP_NUM_THREADS");
         NumThreads = int.TryParse(env, out var n) && n > 0 ? n : Environment.ProcessorCount;
     }
 
@@ -28,7 +29,7 @@ public static class LibTorch
     public static void SetRngState(Tensor state) => Native.Check(Native.srt_set_rng_state(state.H));
 
     /// <summary>Intra-op threads libtorch uses (PyTorch: torch.set_num_threads). Defaults to all
-    /// cores, or SRTRAIN_NUM_THREADS when set.</summary>
+    /// cores, or SRTRAIN_NUM_THREADS (else OMP_NUM_THREADS) when set.</summary>
     public static int NumThreads
     {
         get => Native.srt_get_num_threads();

@@ -201,16 +201,17 @@ public abstract class TrainingModel : IDisposable
         Directory.CreateDirectory(modelsDir);
         foreach (var (label, net, netEma) in SavedNetworks())
         {
+            using var scope = LibTorch.NewDisposeScope();
             var tree = new Dictionary<string, object?> { ["params"] = CpuStateDict(net) };
             if (netEma is not null) tree["params_ema"] = CpuStateDict(netEma);
-            using var scope = LibTorch.NewDisposeScope();
             PthFile.Save(Path.Combine(modelsDir, $"{label}_{iter.ToString(CultureInfo.InvariantCulture)}.pth"), tree);
         }
     }
 
-    private Dictionary<string, Tensor> CpuStateDict(Module net) =>
-        net.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value.Device.Type == DeviceType.Cpu && kv.Value.IsContiguous()
-            ? kv.Value : kv.Value.To(Device.Cpu).Contiguous());
+    /// <summary>Detached CPU copies-or-views, as PyTorch's state_dict() gives: loaded in Python they are
+    /// plain tensors (requires_grad False) that accept in-place edits.</summary>
+    private static Dictionary<string, Tensor> CpuStateDict(Module net) =>
+        net.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value.Detach().To(Device.Cpu).Contiguous());
 
     /// <summary>Restores networks from models/&lt;label&gt;_&lt;iter&gt;.pth (resume).</summary>
     public void LoadNetworks(string modelsDir, long iter)
