@@ -15,6 +15,8 @@ public static class Program
         root.Subcommands.Add(TestCommand.Create());
         root.Subcommands.Add(ListCommand.Create());
         root.Subcommands.Add(OptionsCommand.Create());
+        root.Subcommands.Add(AblationCommand.Create());
+        root.Subcommands.Add(PrepareDiv2kCommand.Create("prepare-div2k"));
         root.Subcommands.Add(VersionCommand());
         root.Subcommands.Add(BenchCommandLine());
         try
