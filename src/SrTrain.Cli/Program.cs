@@ -18,6 +18,8 @@ public static class Program
         root.Subcommands.Add(InferCommand.Create());
         root.Subcommands.Add(InterpCommand.Create());
         root.Subcommands.Add(MetricsCommand.Create());
+        root.Subcommands.Add(AblationCommand.Create());
+        root.Subcommands.Add(PrepareDiv2kCommand.Create("prepare-div2k"));
         root.Subcommands.Add(VersionCommand());
         root.Subcommands.Add(BenchCommandLine());
         try
