@@ -51,6 +51,18 @@ public class TrainEndToEndTests
         // The checkpoint is BasicSR's layout: params and params_ema.
         using (var ema = new DisposableStateDict(PthFile.LoadStateDict(Path.Combine(exp, "models", "net_g_30.pth"), "params_ema")))
             Assert.Contains("body.0.rdb1.conv1.weight", ema.State.Keys);
+        // ... and PyTorch loads it into the reference RRDBNet, strictly, both keys.
+        var loaded = PythonReference.Run("""
+            import sys, torch
+            from archs_ref import RRDBNet
+            ckpt = torch.load(sys.argv[1], weights_only=True)
+            for key in ("params", "params_ema"):
+                net = RRDBNet(3, 3, scale=4, num_feat=8, num_block=1, num_grow_ch=4)
+                net.load_state_dict(ckpt[key], strict=True)
+                assert not ckpt[key]["conv_first.weight"].requires_grad
+            print("loaded", len(ckpt["params"]))
+            """, Path.Combine(exp, "models", "net_g_30.pth"));
+        Assert.StartsWith("loaded", loaded.Trim());
 
         var gan = Data.EsrganOptions("smoke_esrgan", totalIter: 3, root, Path.Combine(exp, "models", "net_g_30.pth"));
         Assert.Equal(0, Cli("train", "-opt", gan));
