@@ -15,6 +15,7 @@ public static class Program
         root.Subcommands.Add(TestCommand.Create());
         root.Subcommands.Add(ListCommand.Create());
         root.Subcommands.Add(OptionsCommand.Create());
+        root.Subcommands.Add(PrepareCommand.Create());
         root.Subcommands.Add(VersionCommand());
         root.Subcommands.Add(BenchCommandLine());
         try
