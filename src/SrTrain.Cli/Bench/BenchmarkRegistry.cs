@@ -8,6 +8,8 @@ public static class BenchmarkRegistry
     [
         new ConvBenchmark(),
         new OverheadBenchmark(),
+        new LoaderBenchmark(),
+        new LoaderCacheBenchmark(),
     ];
 
     /// <summary>The benchmarks named in <paramref name="names"/> (all when null), in registry order;

@@ -1,0 +1,15 @@
+namespace SrTrain.Cli.Bench;
+
+/// <summary><see cref="LoaderBenchmark"/> with <c>io_backend: {type: cache}</c>: the images are decoded once
+/// (in the untimed preparation) and every batch crops from the memory-mapped cache. Python twin:
+/// <c>loader_cache</c>, the same PyTorch DataLoader as <c>loader</c> (PyTorch has no such cache), so the
+/// ratio is what the cache buys over BasicSR's loader.</summary>
+public sealed class LoaderCacheBenchmark : LoaderBenchmark
+{
+    public override string Name => "loader_cache";
+    public override string Description => "as loader, SrTrain side from the decode-once cache (io_backend type: cache)";
+    public override int Iterations => 12;
+
+    protected override Dictionary<string, object?> IoBackend(string root) =>
+        new() { ["type"] = "cache", ["cache_dir"] = Path.Combine(root, "cache") };
+}
