@@ -11,6 +11,7 @@ internal sealed class ProgressDisplay
     private readonly TextWriter output;
     private readonly Dictionary<string, (Stopwatch Clock, int Total)> stages = [];
     private readonly object gate = new();
+    private readonly List<string> summaries = [];
 
     private ProgressDisplay(TextWriter output) => this.output = output;
 
@@ -28,13 +29,14 @@ internal sealed class ProgressDisplay
             {
                 lock (display.gate)
                 {
-                    if (!tasks.TryGetValue(p.Stage, out var task))
+                    // A stage name can come back (demo: "lr x4" for train, then for valid): Done == 0 starts it anew.
+                    if (p.Done == 0 || !tasks.TryGetValue(p.Stage, out var task))
                         tasks[p.Stage] = task = ctx.AddTask(p.Stage, maxValue: Math.Max(p.Total, 1));
                     task.Value = p.Done;
                     display.Track(p, summary: false);
                 }
             }));
-        foreach (var (stage, (clock, total)) in display.stages) display.output.WriteLine(Summary(stage, total, clock.Elapsed.TotalSeconds));
+        foreach (var line in display.summaries) display.output.WriteLine(line);
         return result;
     }
 
@@ -51,8 +53,11 @@ internal sealed class ProgressDisplay
 
     private void Track(PrepareProgress p, bool summary)
     {
-        if (!stages.TryGetValue(p.Stage, out var s)) stages[p.Stage] = s = (Stopwatch.StartNew(), p.Total);
-        if (p.Done == p.Total && summary) output.WriteLine(Summary(p.Stage, p.Total, s.Clock.Elapsed.TotalSeconds));
+        if (p.Done == 0 || !stages.TryGetValue(p.Stage, out var s)) stages[p.Stage] = s = (Stopwatch.StartNew(), p.Total);
+        if (p.Done != p.Total) return;
+        var line = Summary(p.Stage, p.Total, s.Clock.Elapsed.TotalSeconds);
+        if (summary) output.WriteLine(line);
+        else summaries.Add(line);   // printed after the live bars are gone
     }
 
     private static string Summary(string stage, int total, double seconds) =>
