@@ -11,7 +11,10 @@ Usage: /usr/bin/python3 reference.py --threads N
 """
 import argparse
 import json
+import os
+import random
 import sys
+import tempfile
 import time
 
 import torch
@@ -86,6 +89,82 @@ def train_step_cl():
 def train_step_bf16():
     """The same fp32 NCHW step: the baseline SrTrain's bf16 + channels_last step is compared with."""
     return _train_step()
+
+
+class _PairedSubImages(torch.utils.data.Dataset):
+    """BasicSR's PairedImageDataset in the train phase, as its code does it: file bytes -> cv2.imdecode ->
+    float32 / 255 (imfrombytes), paired_random_crop, augment (hflip, vflip, rot90 as a transpose),
+    img2tensor (BGR -> RGB, HWC -> CHW)."""
+
+    def __init__(self, root, count, scale, gt_size, enlarge):
+        self.pairs = [(os.path.join(root, "gt", f"{i:04d}.png"), os.path.join(root, "lq", f"{i:04d}x{scale}.png"))
+                      for i in range(1, count + 1)]
+        self.scale, self.gt_size, self.enlarge = scale, gt_size, enlarge
+
+    def __len__(self):
+        return len(self.pairs) * self.enlarge
+
+    @staticmethod
+    def _read(path):
+        import cv2
+        import numpy as np
+        with open(path, "rb") as f:
+            data = np.frombuffer(f.read(), np.uint8)
+        return cv2.imdecode(data, cv2.IMREAD_COLOR).astype(np.float32) / 255.0
+
+    def __getitem__(self, index):
+        import cv2
+        gt_path, lq_path = self.pairs[index % len(self.pairs)]
+        gt, lq = self._read(gt_path), self._read(lq_path)
+        lq_size = self.gt_size // self.scale
+        top = random.randint(0, lq.shape[0] - lq_size)
+        left = random.randint(0, lq.shape[1] - lq_size)
+        lq = lq[top:top + lq_size, left:left + lq_size, ...]
+        gt = gt[top * self.scale:(top + lq_size) * self.scale, left * self.scale:(left + lq_size) * self.scale, ...]
+        hflip, vflip, rot90 = random.random() < 0.5, random.random() < 0.5, random.random() < 0.5
+        out = []
+        for img in (gt, lq):
+            if hflip:
+                cv2.flip(img, 1, img)
+            if vflip:
+                cv2.flip(img, 0, img)
+            if rot90:
+                img = img.transpose(1, 0, 2)
+            img = cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
+            out.append(torch.from_numpy(img.transpose(2, 0, 1)).float())
+        return {"gt": out[0], "lq": out[1], "gt_path": gt_path, "lq_path": lq_path}
+
+
+def _paired_loader():
+    """The files LoaderBenchData (C#) wrote for this run: its process is our parent."""
+    root = os.path.join(tempfile.gettempdir(), f"srtrain-bench-loader-{os.getppid()}")
+    if not os.path.exists(os.path.join(root, "complete")):
+        raise FileNotFoundError(f"{root}: the C# side writes the loader bench images before preparing this side")
+    dataset = _PairedSubImages(root, count=32, scale=4, gt_size=128, enlarge=100)
+    loader = torch.utils.data.DataLoader(dataset, batch_size=16, shuffle=True, num_workers=2, drop_last=True,
+                                         persistent_workers=True, prefetch_factor=2)
+    state = {"it": iter(loader)}
+
+    def step():
+        try:
+            next(state["it"])
+        except StopIteration:
+            state["it"] = iter(loader)
+            next(state["it"])
+    return step
+
+
+@bench("loader")
+def loader():
+    """Twin of LoaderBenchmark: a DataLoader with 2 worker processes over BasicSR's PairedImageDataset steps,
+    480x480 GT / 120x120 LQ PNGs, gt_size 128, hflip + rot, batch 16; a step is one batch."""
+    return _paired_loader()
+
+
+@bench("loader_cache")
+def loader_cache():
+    """Twin of LoaderCacheBenchmark: the same loader as `loader` (PyTorch has no decode-once cache)."""
+    return _paired_loader()
 
 
 def main():

@@ -19,7 +19,9 @@ public static class Program
         root.Subcommands.Add(InterpCommand.Create());
         root.Subcommands.Add(MetricsCommand.Create());
         root.Subcommands.Add(AblationCommand.Create());
-        root.Subcommands.Add(PrepareDiv2kCommand.Create("prepare-div2k"));
+        var prepare = PrepareCommand.Create();
+        prepare.Subcommands.Add(PrepareDiv2kCommand.Create());
+        root.Subcommands.Add(prepare);
         root.Subcommands.Add(VersionCommand());
         root.Subcommands.Add(BenchCommandLine());
         try

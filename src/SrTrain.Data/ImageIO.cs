@@ -1,3 +1,4 @@
+using System.Buffers;
 using SrTrain.Torch;
 
 namespace SrTrain.Data;
@@ -27,6 +28,49 @@ public static class ImageIO
             throw new ImageReadException(path, e.Message, e);
         }
         return Decode(bytes, path, mode, out bits);
+    }
+
+    /// <summary>Decodes the file but keeps the pixels in their stored form, so a caller converts only the
+    /// region it needs (<see cref="StoredImage.Crop"/>). The file is read into a pooled buffer: a training
+    /// loader decodes thousands of files and would otherwise allocate each one's bytes on the large-object heap.</summary>
+    public static StoredImage Open(string path, ImageReadMode mode = ImageReadMode.Rgb)
+    {
+        byte[]? buffer = null;
+        try
+        {
+            int length;
+            try
+            {
+                using var handle = File.OpenHandle(path);
+                long size = RandomAccess.GetLength(handle);
+                if (size > Array.MaxLength) throw new ImageReadException(path, $"the file is too large ({size} bytes)");
+                buffer = ArrayPool<byte>.Shared.Rent(Math.Max((int)size, 1));
+                length = 0;
+                while (length < size)
+                {
+                    int n = RandomAccess.Read(handle, buffer.AsSpan(length, (int)size - length), length);
+                    if (n == 0) break;
+                    length += n;
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new ImageReadException(path, e.Message, e);
+            }
+            if (length == 0) throw new ImageReadException(path, "the file is empty");
+            try
+            {
+                return new HeldImage(ImageCodec.DecodeHeld(buffer.AsSpan(0, length), (int)mode));
+            }
+            catch (TorchException e)
+            {
+                throw new ImageReadException(path, e.Message, e);
+            }
+        }
+        finally
+        {
+            if (buffer is not null) ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>Decodes an encoded image held in memory; <paramref name="name"/> is used in errors.</summary>

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using SrTrain.Torch.Interop;
 
 namespace SrTrain.Torch;
@@ -33,6 +34,17 @@ public static class ImageCodec
         }
     }
 
+    /// <summary>Decodes an encoded image and keeps it in OpenCV's stored form, so that only the region a
+    /// caller needs is converted to float (<see cref="DecodedImage.CropToFloat"/>).</summary>
+    public static unsafe DecodedImage DecodeHeld(ReadOnlySpan<byte> encoded, int mode)
+    {
+        nint img;
+        int height, width, channels, bits;
+        fixed (byte* p = encoded)
+            Native.Check(Native.srt_image_decode(p, encoded.Length, mode, out img, out height, out width, out channels, out bits));
+        return new DecodedImage(img, height, width, channels, bits);
+    }
+
     /// <summary>Encodes HWC float32 data in [0, 1] as the format named by <paramref name="extension"/>
     /// (".png", ".jpg", ".webp", ".bmp", ".tif"), quantised like BasicSR's tensor2img (clamp, * 255, round
     /// half to even). 16-bit output is refused for formats that cannot hold it.</summary>
@@ -53,5 +65,63 @@ public static class ImageCodec
         {
             Native.srt_image_buffer_free(buffer);
         }
+    }
+}
+
+/// <summary>An image decoded by OpenCV and held natively in its stored form (8/16-bit or float32), not yet
+/// converted to float; disposing frees it. Not thread-safe: one owner at a time.</summary>
+public sealed class DecodedImage : IDisposable
+{
+    private nint handle;
+
+    internal DecodedImage(nint handle, int height, int width, int channels, int bits) =>
+        (this.handle, Height, Width, Channels, Bits) = (handle, height, width, channels, bits);
+
+    public int Height { get; }
+    public int Width { get; }
+
+    /// <summary>Channels of the requested mode (3 for RGB).</summary>
+    public int Channels { get; }
+
+    /// <summary>Stored bits per value: 8, 16 or 32 (float).</summary>
+    public int Bits { get; }
+
+    /// <summary>Bytes per stored value (1, 2 or 4).</summary>
+    public int BytesPerValue => Bits / 8;
+
+    /// <summary>Writes rows [top, top+height) x columns [left, left+width) as HWC float32 RGB(A) in [0, 1]
+    /// (8-bit / 255, 16-bit / 65535) into <paramref name="destination"/>.</summary>
+    public unsafe void CropToFloat(int top, int left, int height, int width, Span<float> destination)
+    {
+        fixed (float* d = destination)
+            Native.Check(Codec.srt_image_crop_to_float(Handle, top, left, height, width, d, destination.Length));
+    }
+
+    /// <summary>Copies the stored values (RGB(A) order, <see cref="BytesPerValue"/> bytes each, native endianness)
+    /// into <paramref name="destination"/>.</summary>
+    public unsafe void CopyRaw(Span<byte> destination)
+    {
+        fixed (byte* d = destination) Native.Check(Codec.srt_image_to_raw(Handle, d, destination.Length));
+    }
+
+    private nint Handle => handle != 0 ? handle : throw new ObjectDisposedException(nameof(DecodedImage));
+
+    public void Dispose()
+    {
+        var h = Interlocked.Exchange(ref handle, 0);
+        if (h != 0) Native.srt_image_free(h);
+        GC.SuppressFinalize(this);
+    }
+
+    ~DecodedImage()
+    {
+        if (handle != 0) Native.srt_image_free(handle);
+    }
+
+    // The exports added for held images (next to Native.Image's decode/encode).
+    private static unsafe class Codec
+    {
+        [DllImport(Native.Lib)] internal static extern int srt_image_crop_to_float(nint img, int top, int left, int h, int w, float* dst, long count);
+        [DllImport(Native.Lib)] internal static extern int srt_image_to_raw(nint img, byte* dst, long bytes);
     }
 }

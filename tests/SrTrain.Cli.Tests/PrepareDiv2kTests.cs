@@ -2,7 +2,7 @@ using SrTrain.Data;
 
 namespace SrTrain.Cli.Tests;
 
-/// <summary>`srtrain prepare-div2k` (to become `prepare div2k`): HR sub-images, LR x2/x3/x4 of them, meta_info.</summary>
+/// <summary>`srtrain prepare div2k`: HR sub-images, LR x2/x3/x4 of them, meta_info.</summary>
 [Collection(SerialCliCollection.Name)]
 public class PrepareDiv2kTests
 {
@@ -18,7 +18,7 @@ public class PrepareDiv2kTests
             var data = Enumerable.Range(0, 96 * 120 * 3).Select(_ => (float)rng.NextDouble()).ToArray();
             ImageIO.Write(Path.Combine(hr, name + ".png"), new Image(96, 120, 3, data));
         }
-        Assert.Equal(0, Program.Main(["prepare-div2k", "--root", root, "--crop", "48", "--step", "24"]));
+        Assert.Equal(0, Program.Main(["prepare", "div2k", "--root", root, "--crop", "48", "--step", "24"]));
 
         // 96x120 with crop 48, step 24: rows at 0, 24, 48 and columns at 0, 24, 48, 72 -> 12 tiles per image.
         var tiles = Directory.GetFiles(Path.Combine(root, "DIV2K_train_HR_sub"), "*.png").Select(Path.GetFileName).Order().ToList();
@@ -48,7 +48,7 @@ public class PrepareDiv2kTests
         Console.SetError(error);
         try
         {
-            Assert.Equal(2, Program.Main(["prepare-div2k", "--root", root]));
+            Assert.Equal(2, Program.Main(["prepare", "div2k", "--root", root]));
         }
         finally
         {

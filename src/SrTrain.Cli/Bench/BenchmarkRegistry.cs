@@ -11,6 +11,8 @@ public static class BenchmarkRegistry
         new TrainStepBenchmark(),
         new TrainStepBenchmark(channelsLast: true),
         new TrainStepBenchmark(channelsLast: true, bf16: true),
+        new LoaderBenchmark(),
+        new LoaderCacheBenchmark(),
     ];
 
     /// <summary>The benchmarks named in <paramref name="names"/> (all when null), in registry order;

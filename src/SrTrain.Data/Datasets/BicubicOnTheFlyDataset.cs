@@ -27,12 +27,16 @@ public sealed class BicubicOnTheFlyDataset : IImageDataset
         if (gtSize is { } g && g % scale != 0) throw new ArgumentException($"gt_size {g} is not divisible by scale {scale}");
         if (metaInfoFile is not null && metaInfoFile.Length != datarootGt.Length)
             throw new ArgumentException($"meta_info_file lists {metaInfoFile.Length} file(s) for {datarootGt.Length} dataroot_gt folder(s)");
-        for (int i = 0; i < datarootGt.Length; i++)
-            paths.AddRange(metaInfoFile is null
-                ? ImageFolder.List(datarootGt[i], "dataroot_gt")
-                : ImageFolder.ReadMetaInfo(metaInfoFile[i]).Select(n => Path.Combine(datarootGt[i], n)));
         (Scale, GtSize, UseHflip, UseRot, Name) = (scale, gtSize, useHflip, useRot, name ?? "BicubicOnTheFlyDataset");
         source = ImageSource.FromOptions(ioBackend);
+        for (int i = 0; i < datarootGt.Length; i++)
+        {
+            var rootPaths = metaInfoFile is null
+                ? ImageFolder.List(datarootGt[i], "dataroot_gt")
+                : ImageFolder.ReadMetaInfo(metaInfoFile[i]).Select(n => Path.Combine(datarootGt[i], n)).ToList();
+            source.Attach(datarootGt[i], rootPaths);
+            paths.AddRange(rootPaths);
+        }
         finish = new ImageFinish(color, mean, std);
     }
 
@@ -51,15 +55,17 @@ public sealed class BicubicOnTheFlyDataset : IImageDataset
     public Sample Get(int index, SampleRng rng)
     {
         var path = paths[index];
-        var gt = source.Read(path);
+        using var stored = source.Open(path);
+        Image gt;
         if (IsTrain)
         {
-            gt = PairedRandomCrop.Single(gt, GtSize!.Value, rng, path);
-            gt = Augment.Apply(gt, Augment.Choice.Draw(UseHflip, UseRot, rng));
+            int size = GtSize!.Value;
+            var (top, left) = PairedRandomCrop.SinglePosition(stored.Height, stored.Width, size, rng, path);
+            gt = Augment.Apply(stored.Crop(top, left, size, size), Augment.Choice.Draw(UseHflip, UseRot, rng));
         }
         else
         {
-            gt = ModCrop.Apply(gt, Scale);
+            gt = ModCrop.Apply(stored.ToImage(), Scale);
         }
         var lq = Imresize.Downscale(gt, Scale);
         return new Sample(finish.Apply(lq), finish.Apply(gt), path, path);

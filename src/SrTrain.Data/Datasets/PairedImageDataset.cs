@@ -42,11 +42,16 @@ public sealed class PairedImageDataset : IImageDataset
         IsTrain = phase == "train";
         if (IsTrain && gtSize is null) throw new ArgumentException("gt_size is required in the train phase");
         (Scale, GtSize, UseHflip, UseRot, Name) = (scale, gtSize, useHflip, useRot, name ?? "PairedImageDataset");
-        for (int i = 0; i < datarootGt.Length; i++)
-            pairs.AddRange(metaInfoFile is null
-                ? PairedPaths.FromFolders(datarootGt[i], datarootLq[i], filenameTmpl)
-                : PairedPaths.FromMetaInfo(datarootGt[i], datarootLq[i], filenameTmpl, metaInfoFile[i]));
         source = ImageSource.FromOptions(ioBackend);
+        for (int i = 0; i < datarootGt.Length; i++)
+        {
+            var rootPairs = metaInfoFile is null
+                ? PairedPaths.FromFolders(datarootGt[i], datarootLq[i], filenameTmpl)
+                : PairedPaths.FromMetaInfo(datarootGt[i], datarootLq[i], filenameTmpl, metaInfoFile[i]);
+            source.Attach(datarootGt[i], rootPairs.Select(p => p.Gt).ToList());
+            source.Attach(datarootLq[i], rootPairs.Select(p => p.Lq).ToList());
+            pairs.AddRange(rootPairs);
+        }
         finish = new ImageFinish(color, mean, std);
     }
 
@@ -65,27 +70,37 @@ public sealed class PairedImageDataset : IImageDataset
     public Sample Get(int index, SampleRng rng)
     {
         var (gtPath, lqPath) = pairs[index];
-        var gt = source.Read(gtPath);
-        var lq = source.Read(lqPath);
-        gt = FitToScale(gt, lq, gtPath, lqPath);
+        using var gtStored = source.Open(gtPath);
+        using var lqStored = source.Open(lqPath);
+        var (h, w) = FitToScale(gtStored, lqStored, gtPath, lqPath);
+        Image gt, lq;
         if (IsTrain)
         {
-            (gt, lq) = PairedRandomCrop.Apply(gt, lq, GtSize!.Value, Scale, rng, gtPath, lqPath);
+            // Only the two patches are converted to float, not the whole images.
+            int gtSize = GtSize!.Value, lqSize = gtSize / Scale;
+            var (top, left) = PairedRandomCrop.Position(h, w, lqStored.Height, lqStored.Width, gtSize, Scale, rng, gtPath, lqPath);
+            gt = gtStored.Crop(top * Scale, left * Scale, gtSize, gtSize);
+            lq = lqStored.Crop(top, left, lqSize, lqSize);
             var choice = Augment.Choice.Draw(UseHflip, UseRot, rng);
             gt = Augment.Apply(gt, choice);
             lq = Augment.Apply(lq, choice);
+        }
+        else
+        {
+            gt = gtStored.Crop(0, 0, h, w);
+            lq = lqStored.ToImage();
         }
         return new Sample(finish.Apply(lq), finish.Apply(gt), lqPath, gtPath);
     }
 
     // A GT up to scale-1 pixels larger than scale x LQ (LQ made from a non-mod-cropped GT) is cropped, as
-    // BasicSR does for validation; anything else is a wrong pairing or a wrong scale.
-    private Image FitToScale(Image gt, Image lq, string gtPath, string lqPath)
+    // BasicSR does for validation; anything else is a wrong pairing or a wrong scale. Returns the GT size used.
+    private (int Height, int Width) FitToScale(StoredImage gt, StoredImage lq, string gtPath, string lqPath)
     {
         int h = lq.Height * Scale, w = lq.Width * Scale;
         if (gt.Height < h || gt.Width < w || gt.Height - h >= Scale || gt.Width - w >= Scale)
             throw new InvalidDataException(
                 $"scale mismatch: GT {gtPath} is {gt.Height}x{gt.Width}, LQ {lqPath} is {lq.Height}x{lq.Width}; with scale {Scale} the GT should be {h}x{w}");
-        return gt.Height == h && gt.Width == w ? gt : gt.Crop(0, 0, h, w);
+        return (h, w);
     }
 }

@@ -18,16 +18,23 @@ public sealed class SingleImageDataset : IImageDataset
         if (datarootLq.Length == 0) throw new ArgumentException("dataroot_lq: no folder given");
         if (metaInfoFile is not null && metaInfoFile.Length != datarootLq.Length)
             throw new ArgumentException($"meta_info_file lists {metaInfoFile.Length} file(s) for {datarootLq.Length} dataroot_lq folder(s)");
+        source = ImageSource.FromOptions(ioBackend);
         for (int i = 0; i < datarootLq.Length; i++)
         {
-            if (metaInfoFile is null) { paths.AddRange(ImageFolder.List(datarootLq[i], "dataroot_lq")); continue; }
+            if (metaInfoFile is null)
+            {
+                var listedFiles = ImageFolder.List(datarootLq[i], "dataroot_lq");
+                source.Attach(datarootLq[i], listedFiles);
+                paths.AddRange(listedFiles);
+                continue;
+            }
             var listed = ImageFolder.ReadMetaInfo(metaInfoFile[i]).Select(n => Path.Combine(datarootLq[i], n)).ToList();
             var missing = listed.Where(p => !File.Exists(p)).ToList();
             if (missing.Count > 0)
                 throw new FileNotFoundException($"meta_info_file '{metaInfoFile[i]}' lists {missing.Count} missing file(s): {string.Join(", ", missing.Take(10))}");
+            source.Attach(datarootLq[i], listed);
             paths.AddRange(listed);
         }
-        source = ImageSource.FromOptions(ioBackend);
         finish = new ImageFinish(color, mean, std);
         Name = name ?? "SingleImageDataset";
     }

@@ -13,26 +13,32 @@ public static class Augment
     }
 
     /// <summary>Applies <paramref name="choice"/> to <paramref name="image"/> (a new image unless nothing is done).</summary>
-    public static Image Apply(Image image, Choice choice)
+    public static unsafe Image Apply(Image image, Choice choice)
     {
         if (!choice.HFlip && !choice.VFlip && !choice.Transpose) return image;
         int h = image.Height, w = image.Width, c = image.Channels;
         int oh = choice.Transpose ? w : h, ow = choice.Transpose ? h : w;
         var dst = new Image(oh, ow, c);
-        var src = image.Data;
-        var d = dst.Data;
-        for (int y = 0; y < h; y++)
-        {
-            int sy = choice.VFlip ? h - 1 - y : y;
-            for (int x = 0; x < w; x++)
+        // Pointer loops: this runs for every training patch, and bounds checks doubled its cost.
+        fixed (float* src = image.Data, d = dst.Data)
+            for (int y = 0; y < h; y++)
             {
-                int sx = choice.HFlip ? w - 1 - x : x;
+                int sy = choice.VFlip ? h - 1 - y : y;
+                float* srcRow = src + (long)sy * w * c;
+                if (!choice.HFlip && !choice.Transpose)
+                {
+                    Buffer.MemoryCopy(srcRow, d + (long)y * w * c, (long)w * c * 4, (long)w * c * 4);
+                    continue;
+                }
                 // The flipped pixel (y, x) lands at (x, y) when transposed.
-                int at = choice.Transpose ? (x * ow + y) * c : (y * ow + x) * c;
-                int from = (sy * w + sx) * c;
-                for (int k = 0; k < c; k++) d[at + k] = src[from + k];
+                long step = choice.Transpose ? (long)ow * c : c;
+                float* at = d + (choice.Transpose ? (long)y * c : (long)y * ow * c);
+                for (int x = 0; x < w; x++, at += step)
+                {
+                    float* from = srcRow + (long)(choice.HFlip ? w - 1 - x : x) * c;
+                    for (int k = 0; k < c; k++) at[k] = from[k];
+                }
             }
-        }
         return dst;
     }
 }

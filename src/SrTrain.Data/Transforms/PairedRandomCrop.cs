@@ -8,28 +8,44 @@ public static class PairedRandomCrop
     public static (Image Gt, Image Lq) Apply(Image gt, Image lq, int gtSize, int scale, SampleRng rng,
                                              string gtName = "GT", string lqName = "LQ")
     {
+        var (top, left) = Position(gt.Height, gt.Width, lq.Height, lq.Width, gtSize, scale, rng, gtName, lqName);
+        return (gt.Crop(top * scale, left * scale, gtSize, gtSize), lq.Crop(top, left, gtSize / scale, gtSize / scale));
+    }
+
+    /// <summary>The LQ patch's top-left corner for images of the given sizes (the GT patch starts at scale times
+    /// it), drawn as <see cref="Apply"/> draws it; lets a dataset convert only the patches of stored images.</summary>
+    public static (int Top, int Left) Position(int gtHeight, int gtWidth, int lqHeight, int lqWidth, int gtSize, int scale,
+                                               SampleRng rng, string gtName = "GT", string lqName = "LQ")
+    {
         if (gtSize % scale != 0)
             throw new ArgumentException($"gt_size {gtSize} is not divisible by scale {scale}");
         int lqSize = gtSize / scale;
-        if (gt.Height != lq.Height * scale || gt.Width != lq.Width * scale)
+        if (gtHeight != lqHeight * scale || gtWidth != lqWidth * scale)
             throw new InvalidDataException(
-                $"scale mismatch: GT {gtName} is {gt.Height}x{gt.Width}, which is not {scale}x the LQ {lqName} ({lq.Height}x{lq.Width})");
-        if (lq.Height < lqSize || lq.Width < lqSize)
+                $"scale mismatch: GT {gtName} is {gtHeight}x{gtWidth}, which is not {scale}x the LQ {lqName} ({lqHeight}x{lqWidth})");
+        if (lqHeight < lqSize || lqWidth < lqSize)
             throw new InvalidDataException(
-                $"LQ {lqName} ({lq.Height}x{lq.Width}) is smaller than the patch {lqSize}x{lqSize} (gt_size {gtSize} / scale {scale}); " +
+                $"LQ {lqName} ({lqHeight}x{lqWidth}) is smaller than the patch {lqSize}x{lqSize} (gt_size {gtSize} / scale {scale}); " +
                 $"lower gt_size or remove the image");
-        int top = rng.NextInt(lq.Height - lqSize + 1);
-        int left = rng.NextInt(lq.Width - lqSize + 1);
-        return (gt.Crop(top * scale, left * scale, gtSize, gtSize), lq.Crop(top, left, lqSize, lqSize));
+        int top = rng.NextInt(lqHeight - lqSize + 1);
+        int left = rng.NextInt(lqWidth - lqSize + 1);
+        return (top, left);
     }
 
     /// <summary>A random <paramref name="size"/> square crop of one image (for the on-the-fly bicubic dataset).</summary>
     public static Image Single(Image image, int size, SampleRng rng, string name = "image")
     {
-        if (image.Height < size || image.Width < size)
-            throw new InvalidDataException($"{name} ({image.Height}x{image.Width}) is smaller than the patch {size}x{size}; lower gt_size or remove the image");
-        int top = rng.NextInt(image.Height - size + 1);
-        int left = rng.NextInt(image.Width - size + 1);
+        var (top, left) = SinglePosition(image.Height, image.Width, size, rng, name);
         return image.Crop(top, left, size, size);
+    }
+
+    /// <summary>The top-left corner <see cref="Single"/> draws for an image of the given size.</summary>
+    public static (int Top, int Left) SinglePosition(int height, int width, int size, SampleRng rng, string name = "image")
+    {
+        if (height < size || width < size)
+            throw new InvalidDataException($"{name} ({height}x{width}) is smaller than the patch {size}x{size}; lower gt_size or remove the image");
+        int top = rng.NextInt(height - size + 1);
+        int left = rng.NextInt(width - size + 1);
+        return (top, left);
     }
 }

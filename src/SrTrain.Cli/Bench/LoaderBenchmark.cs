@@ -1,0 +1,59 @@
+using SrTrain.Data.Datasets;
+using SrTrain.Data.Loading;
+
+namespace SrTrain.Cli.Bench;
+
+/// <summary>The training loader as BasicSR's DIV2K x4 configuration uses it: PairedImageDataset over 480x480
+/// GT / 120x120 LQ PNG sub-images, gt_size 128, hflip + rot, batch 16, 2 worker threads; one step is one
+/// collated batch taken from the loader. Python twin: <c>loader</c>, a torch DataLoader with 2 worker
+/// processes running BasicSR's PairedImageDataset steps (cv2.imdecode, float32 / 255, crop, flips, img2tensor).</summary>
+public class LoaderBenchmark : Benchmark
+{
+    public override string Name => "loader";
+    public override string Description => "PairedImageDataset x4 480px PNG -> 128px patches, batch 16, 2 workers";
+    public override int Iterations => 12;
+    public override int Warmup => 6;
+
+    /// <summary>The dataset's io_backend section.</summary>
+    protected virtual Dictionary<string, object?> IoBackend(string root) => new() { ["type"] = "disk" };
+
+    public override IWorkload Prepare()
+    {
+        var root = LoaderBenchData.Ensure();
+        var dataset = new PairedImageDataset([Path.Combine(root, "gt")], [Path.Combine(root, "lq")], LoaderBenchData.Scale, "train",
+                                             LoaderBenchData.PatchSize, useHflip: true, useRot: true, filenameTmpl: "{}x4",
+                                             ioBackend: IoBackend(root));
+        var loader = new DataLoader(dataset, new DataLoaderOptions(LoaderBenchData.BatchSize, LoaderBenchData.Workers, Shuffle: true,
+                                                                   DropLast: true, EnlargeRatio: LoaderBenchData.EnlargeRatio, Prefetch: 4));
+        return new Workload(loader);
+    }
+
+    public override IReadOnlyDictionary<string, double> Extras(double srtrainSeconds, double? referenceSeconds)
+    {
+        var extras = new Dictionary<string, double> { ["srtrain_samples_per_s"] = LoaderBenchData.BatchSize / srtrainSeconds };
+        if (referenceSeconds is { } r) extras["reference_samples_per_s"] = LoaderBenchData.BatchSize / r;
+        return extras;
+    }
+
+    private sealed class Workload(DataLoader loader) : IWorkload
+    {
+        private int epoch;
+        private IEnumerator<Batch> batches = loader.Epoch(0).GetEnumerator();
+
+        public void Step()
+        {
+            while (!batches.MoveNext())
+            {
+                batches.Dispose();
+                batches = loader.Epoch(++epoch).GetEnumerator();
+            }
+            batches.Current.Dispose();
+        }
+
+        public void Dispose()
+        {
+            batches.Dispose();   // stops and joins the worker threads
+            LoaderBenchData.Remove();   // the next loader benchmark writes them again (a second), keeping /tmp clean
+        }
+    }
+}
