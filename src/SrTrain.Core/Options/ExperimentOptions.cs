@@ -8,7 +8,7 @@ namespace SrTrain.Core.Options;
 public sealed record ExperimentOptions(
     [OptionDoc("experiment name; outputs go to experiments/<name>/ (train) or results/<name>/ (test)")] string Name,
     [OptionDoc("training model: SRModel, SRGANModel, ESRGANModel")] string ModelType = "SRModel",
-    [OptionDoc("upscaling factor; propagated to datasets and to the network's scale parameter")] int Scale = 4,
+    [OptionDoc("upscaling factor; propagated to datasets (the network's own scale key must agree: options --check checks it)")] int Scale = 4,
     [OptionDoc("0 = CPU; >0 = the first CUDA device when the linked libtorch has CUDA (SrTrain trains on one device)")] string? NumGpu = "1",
     [OptionDoc("SrTrain: cpu | cuda | cuda:N; overrides num_gpu")] string? Device = null,
     [OptionDoc("seed of every random generator (weights, crops, shuffling); random when ~")] long? ManualSeed = null,
