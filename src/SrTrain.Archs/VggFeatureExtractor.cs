@@ -48,6 +48,19 @@ public sealed class VggFeatureExtractor : Module
     public VggFeatureExtractor(string[] layerNameList, string vggType = "vgg19", bool useInputNorm = true, bool rangeNorm = false,
                                bool requiresGrad = false, bool removePooling = false, int poolingStride = 2,
                                bool pretrained = true, string? pretrainedPath = null)
+        : this(layerNameList, vggType, useInputNorm, rangeNorm, requiresGrad, removePooling, poolingStride, pretrained, pretrainedPath, "")
+    {
+    }
+
+    /// <summary>The extractor inside a loss whose option keys carry a prefix (PerceptualLoss: <c>vgg_pretrained</c>,
+    /// <c>vgg_pretrained_path</c>), so that errors name the keys the user wrote.</summary>
+    public static VggFeatureExtractor WithKeyPrefix(string keyPrefix, string[] layerNameList, string vggType = "vgg19", bool useInputNorm = true,
+                                                    bool rangeNorm = false, bool requiresGrad = false, bool pretrained = true,
+                                                    string? pretrainedPath = null) =>
+        new(layerNameList, vggType, useInputNorm, rangeNorm, requiresGrad, false, 2, pretrained, pretrainedPath, keyPrefix);
+
+    private VggFeatureExtractor(string[] layerNameList, string vggType, bool useInputNorm, bool rangeNorm, bool requiresGrad,
+                                bool removePooling, int poolingStride, bool pretrained, string? pretrainedPath, string keyPrefix)
     {
         if (layerNameList.Length == 0) throw new ArgumentException("layer_name_list is empty: name at least one layer, e.g. conv5_4");
         var names = LayerNames(vggType); // also rejects an unknown vgg_type
@@ -55,7 +68,7 @@ public sealed class VggFeatureExtractor : Module
             if (!names.Contains(n))
                 throw new ArgumentException($"{vggType} has no layer '{n}'{NameMatching.Suggestion(n, names)}; layers: {string.Join(", ", names)}");
         if (!pretrained && pretrainedPath is not null)
-            throw new ArgumentException($"pretrained: false contradicts pretrained_path '{pretrainedPath}': drop one of them");
+            throw new ArgumentException($"{keyPrefix}pretrained: false contradicts {keyPrefix}pretrained_path '{pretrainedPath}': drop one of them");
 
         (VggType, UseInputNorm, RangeNorm) = (vggType, useInputNorm, rangeNorm);
         requested = [.. layerNameList];
@@ -87,7 +100,7 @@ public sealed class VggFeatureExtractor : Module
             std = RegisterBuffer("std", Tensor.From(ImageNetStd.Select(v => (float)v).ToArray(), [1, 3, 1, 1]));
         }
 
-        if (pretrained) LoadPretrained(ResolveWeights(vggType, pretrainedPath));
+        if (pretrained) LoadPretrained(ResolveWeights(vggType, pretrainedPath, keyPrefix));
         RequiresGrad(requiresGrad);
         if (!requiresGrad) Eval();
     }
@@ -159,19 +172,19 @@ public sealed class VggFeatureExtractor : Module
         target.CopyFrom(value);
     }
 
-    private static string ResolveWeights(string vggType, string? path)
+    private static string ResolveWeights(string vggType, string? path, string keyPrefix)
     {
         if (path is not null)
             return File.Exists(path) ? path
-                : throw new FileNotFoundException($"VGG weights file '{Path.GetFullPath(path)}' (pretrained_path) does not exist", path);
+                : throw new FileNotFoundException($"VGG weights file '{Path.GetFullPath(path)}' ({keyPrefix}pretrained_path) does not exist", path);
         if (!TorchvisionFiles.TryGetValue(vggType, out var file))
-            throw new FileNotFoundException($"no default weights file for {vggType}: set pretrained_path to torchvision's ImageNet {vggType} .pth");
+            throw new FileNotFoundException($"no default weights file for {vggType}: set {keyPrefix}pretrained_path to torchvision's ImageNet {vggType} .pth");
         var defaultPath = Path.Combine(PretrainedDir, file);
         if (File.Exists(defaultPath)) return defaultPath;
         throw new FileNotFoundException(
             $"ImageNet weights for {vggType} not found at '{Path.GetFullPath(defaultPath)}'. Put torchvision's {file} " +
             $"(the file torchvision.models.{vggType}(pretrained=True) downloads) at {PretrainedDir}/{file} under the " +
-            "working directory, or give its location with pretrained_path. Only for tests: pretrained: false builds a randomly initialised VGG.",
+            $"working directory, or give its location with {keyPrefix}pretrained_path. Only for tests: {keyPrefix}pretrained: false builds a randomly initialised VGG.",
             defaultPath);
     }
 

@@ -27,8 +27,9 @@ public sealed class PerceptualLoss : Module, IPerceptualLoss
     {
         if (layerWeights.Count == 0) throw new ArgumentException("layer_weights is empty: give at least one VGG layer, e.g. {conv5_4: 1}");
         (LayerWeights, PerceptualWeight, StyleWeight, Criterion) = (layerWeights, perceptualWeight, styleWeight, criterion);
-        vgg = Register("vgg", new VggFeatureExtractor([.. layerWeights.Keys], vggType, useInputNorm, rangeNorm,
-                                                      requiresGrad: false, pretrained: vggPretrained, pretrainedPath: vggPretrainedPath));
+        // Errors about the weights name this loss's keys (vgg_pretrained, vgg_pretrained_path), not the extractor's.
+        vgg = Register("vgg", VggFeatureExtractor.WithKeyPrefix("vgg_", [.. layerWeights.Keys], vggType, useInputNorm, rangeNorm,
+                                                                requiresGrad: false, pretrained: vggPretrained, pretrainedPath: vggPretrainedPath));
     }
 
     public IReadOnlyDictionary<string, double> LayerWeights { get; }
