@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace SrTrain.Archs.Tests;
+namespace SrTrain.TestSupport;
 
 /// <summary>One reference case of tests/fixtures/make_losses.py's vgg_cases.</summary>
 public sealed record VggCase(string Name, string VggType, Dictionary<string, double> Layers, bool UseInputNorm = true,
