@@ -178,15 +178,7 @@ public static class OptionSchema
 
     private static bool IsSection(Type t) => t.IsClass && t != typeof(string) && t != typeof(object) && !t.IsArray && !t.IsGenericType;
 
-    private static string Format(object? v) => v switch
-    {
-        null => "~",
-        bool b => b ? "true" : "false",
-        string s => $"'{s}'",
-        Enum e => NameMatching.ToSnakeCase(e.ToString()),
-        double d => d.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
-        _ => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture) ?? "",
-    };
+    private static string Format(object? v) => OptionParameter.FormatDefault(v);
 
     /// <summary>Reads type summaries and parameter docs from the XML documentation file beside an assembly
     /// (the build writes one per project); absent files give no text.</summary>

@@ -9,7 +9,8 @@ public sealed record OptionParameter(string Key, Type Type, bool HasDefault, obj
     public override string ToString() =>
         $"{Key}: {OptionConversion.Describe(Type)}" + (HasDefault ? $" = {FormatDefault(Default)}" : " (required)");
 
-    private static string FormatDefault(object? v) => v switch
+    /// <summary>A default value as YAML would spell it (~, true, 'text', snake_case enum names).</summary>
+    public static string FormatDefault(object? v) => v switch
     {
         null => "~",
         bool b => b ? "true" : "false",
