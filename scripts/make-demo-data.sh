@@ -15,16 +15,7 @@ if [ -f "$out/DEMO_DATA.txt" ]; then
 fi
 
 packages=(mate-backgrounds python3-skimage)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "make-demo-data: installing ${missing[*]}"
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+source "$root/scripts/lib/apt-packages.sh"
+ensure_packages make-demo-data "${packages[@]}"
 
 exec "$root/scripts/srtrain" prepare demo --root "$out"

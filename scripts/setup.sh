@@ -9,17 +9,8 @@ config="${SRTRAIN_CONFIGURATION:-Release}"
 # Debian's PyTorch/OpenCV/NumPy that the tests use as the reference implementation.
 packages=(libtorch-dev libopencv-imgcodecs-dev cmake g++ make python3-torch python3-numpy python3-scipy python3-opencv)
 
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "setup: installing ${missing[*]}"
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+source "$root/scripts/lib/apt-packages.sh"
+ensure_packages setup "${packages[@]}"
 
 if ! command -v dotnet >/dev/null; then
   echo "setup: the .NET 10 SDK (dotnet) is required and is not on PATH" >&2
