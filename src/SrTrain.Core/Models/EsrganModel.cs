@@ -10,31 +10,20 @@ namespace SrTrain.Core.Models;
 [Model("ESRGANModel")]
 public sealed class EsrganModel(ExperimentOptions options, Device device) : SrganModel(options, device)
 {
-    public override void OptimizeParameters(long currentIter)
+    /// <summary>L_G^Ra = -E[log(1 - D_Ra(x_r, x_f))] - E[log D_Ra(x_f, x_r)] (ESRGAN eq. 3), both halves averaged.</summary>
+    protected override Tensor GeneratorGanLoss(Tensor output)
     {
-        var (optG, optD) = (Optimizers[0], Optimizers[1]);
-        NetD.RequiresGrad(false);
-        optG.ZeroGrad();
-        var output = Forward(NetG, Lq);
-        if (TrainsGenerator(currentIter))
-        {
-            var total = AddGeneratorContentLosses(output, null);
-            // L_G^Ra = -E[log(1 - D_Ra(x_r, x_f))] - E[log D_Ra(x_f, x_r)] (ESRGAN eq. 3), both halves averaged.
-            var realPred = Forward(NetD, Gt).Detach();
-            var fakePred = Forward(NetD, output);
-            var lReal = GanLoss.Forward(realPred - fakePred.Mean(), targetIsReal: false, isDiscriminator: false);
-            var lFake = GanLoss.Forward(fakePred - realPred.Mean(), targetIsReal: true, isDiscriminator: false);
-            var lGan = (lReal + lFake) / 2.0;
-            Log("l_g_gan", lGan);
-            total = total is null ? lGan : total + lGan;
-            total.Backward();
-            ClipGradients(NetG);
-            optG.Step();
-        }
+        var realPred = Forward(NetD, Gt).Detach();
+        var fakePred = Forward(NetD, output);
+        var lReal = GanLoss.Forward(realPred - fakePred.Mean(), targetIsReal: false, isDiscriminator: false);
+        var lFake = GanLoss.Forward(fakePred - realPred.Mean(), targetIsReal: true, isDiscriminator: false);
+        return (lReal + lFake) / 2.0;
+    }
 
-        NetD.RequiresGrad(true);
-        optD.ZeroGrad();
-        // L_D^Ra = -E[log D_Ra(x_r, x_f)] - E[log(1 - D_Ra(x_f, x_r))] (ESRGAN eq. 2), real half first.
+    /// <summary>L_D^Ra = -E[log D_Ra(x_r, x_f)] - E[log(1 - D_Ra(x_f, x_r))] (ESRGAN eq. 2), real half first,
+    /// each half backpropagated on its own and weighted 0.5 as BasicSR does.</summary>
+    protected override void DiscriminatorBackward(Tensor output)
+    {
         var fakeForReal = Forward(NetD, output).Detach();
         var realD = Forward(NetD, Gt);
         var lDReal = GanLoss.Forward(realD - fakeForReal.Mean(), targetIsReal: true, isDiscriminator: true) * 0.5;
@@ -42,11 +31,9 @@ public sealed class EsrganModel(ExperimentOptions options, Device device) : Srga
         var fakeD = Forward(NetD, output.Detach());
         var lDFake = GanLoss.Forward(fakeD - realD.Detach().Mean(), targetIsReal: false, isDiscriminator: true) * 0.5;
         lDFake.Backward();
-        optD.Step();
         Log("l_d_real", lDReal);
         Log("l_d_fake", lDFake);
         Log("out_d_real", realD.Detach().Mean());
         Log("out_d_fake", fakeD.Detach().Mean());
-        UpdateEma();
     }
 }

@@ -38,6 +38,8 @@ public class SrganModel : SrModel
     protected bool TrainsGenerator(long currentIter) =>
         currentIter % Options.Train!.NetDIters == 0 && currentIter > Options.Train.NetDInitIters;
 
+    /// <summary>The GAN step shared by SRGAN and ESRGAN: a generator step with D frozen (content losses +
+    /// <see cref="GeneratorGanLoss"/>), then a discriminator step (<see cref="DiscriminatorBackward"/>).</summary>
     public override void OptimizeParameters(long currentIter)
     {
         var (optG, optD) = (Optimizers[0], Optimizers[1]);
@@ -47,7 +49,7 @@ public class SrganModel : SrModel
         if (TrainsGenerator(currentIter))
         {
             var total = AddGeneratorContentLosses(output, null);
-            var lGan = GanLoss.Forward(Forward(NetD, output), targetIsReal: true, isDiscriminator: false);
+            var lGan = GeneratorGanLoss(output);
             Log("l_g_gan", lGan);
             total = total is null ? lGan : total + lGan;
             total.Backward();
@@ -57,6 +59,18 @@ public class SrganModel : SrModel
 
         NetD.RequiresGrad(true);
         optD.ZeroGrad();
+        DiscriminatorBackward(output);
+        optD.Step();
+        UpdateEma();
+    }
+
+    /// <summary>The generator's adversarial loss: D should call the fake real.</summary>
+    protected virtual Tensor GeneratorGanLoss(Tensor output) =>
+        GanLoss.Forward(Forward(NetD, output), targetIsReal: true, isDiscriminator: false);
+
+    /// <summary>Backpropagates the discriminator's losses, real and fake separately, and logs them.</summary>
+    protected virtual void DiscriminatorBackward(Tensor output)
+    {
         var realPred = Forward(NetD, Gt);
         var lReal = GanLoss.Forward(realPred, targetIsReal: true, isDiscriminator: true);
         Log("l_d_real", lReal);
@@ -67,8 +81,6 @@ public class SrganModel : SrModel
         Log("l_d_fake", lFake);
         Log("out_d_fake", fakePred.Detach().Mean());
         lFake.Backward();
-        optD.Step();
-        UpdateEma();
     }
 
     protected override IEnumerable<(string Label, Module Net, Module? Ema)> SavedNetworks()

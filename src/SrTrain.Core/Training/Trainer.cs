@@ -73,7 +73,6 @@ public sealed class Trainer(ExperimentOptions options, IDataPipeline data, IImag
         using var tb = o.Logger.UseTbLogger ? new TensorBoardWriter(paths.TensorBoard) : null;
         using var csv = CsvScalarLog.InDirectory(paths.ExperimentRoot);
         var logged = new List<IReadOnlyDictionary<string, double>>();
-        var timer = Stopwatch.StartNew();
         var iterTime = new Stopwatch();
         double dataTime = 0, computeTime = 0;
         long itersTimed = 0;
@@ -134,7 +133,7 @@ public sealed class Trainer(ExperimentOptions options, IDataPipeline data, IImag
             return currentIter;
         });
         double secondsPerIter = runStart.Elapsed.TotalSeconds / Math.Max(currentIter - firstIter, 1);
-        log.Information("End of training after {Seconds:F1} s ({PerIter:F3} s/iter). Models: {Models}", timer.Elapsed.TotalSeconds, secondsPerIter, paths.Models);
+        log.Information("End of training after {Seconds:F1} s ({PerIter:F3} s/iter). Models: {Models}", runStart.Elapsed.TotalSeconds, secondsPerIter, paths.Models);
         return new TrainingResult(paths.ExperimentRoot, currentIter, logged,
                                   validator?.Best ?? new Dictionary<(string, string), (double, long)>(), secondsPerIter);
     }
