@@ -281,8 +281,8 @@ public sealed class DecodedCache : IDisposable
 
     private static (int, int, int, int) Probe(string path, ImageReadMode mode)
     {
-        if ((mode is ImageReadMode.Rgb or ImageReadMode.Rgba or ImageReadMode.Gray) && PngHeader.TryRead(path, out int h, out int w, out int bits))
-            return (h, w, mode switch { ImageReadMode.Rgb => 3, ImageReadMode.Rgba => 4, _ => 1 }, bits / 8);
+        if ((mode is ImageReadMode.Rgb or ImageReadMode.Rgba or ImageReadMode.Gray) && PngHeader.TryRead(path, out var png) && png.SizeIsDecodedSize)
+            return (png.Height, png.Width, mode switch { ImageReadMode.Rgb => 3, ImageReadMode.Rgba => 4, _ => 1 }, png.Bits / 8);
         using var held = DecodeHeld(path, mode);
         return (held.Height, held.Width, held.Channels, held.BytesPerValue);
     }

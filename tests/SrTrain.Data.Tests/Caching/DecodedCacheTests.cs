@@ -56,6 +56,23 @@ public class DecodedCacheTests : IDisposable
     }
 
     [Fact]
+    public void ExifRotatedPngIsCachedAtItsDecodedSize()
+    {
+        // The cache sizes PNGs from their header; an eXIf orientation makes OpenCV's decoded size differ from it.
+        Directory.CreateDirectory(Gt);
+        var path = Path.Combine(Gt, "rotated.png");
+        File.Copy(RepoPaths.Fixture(Path.Combine("images", "layout_exif.png")), path);
+        using var cache = DecodedCache.OpenOrBuild(Gt, [path], ImageReadMode.Rgb, DecodedCache.PathFor(Gt, null, ImageReadMode.Rgb));
+        Assert.True(cache.TryGet(path, out var stored));
+        using (stored)
+        {
+            var expected = ImageIO.Read(path);
+            Assert.Equal("32x24x3", expected.SizeText);
+            Assert.Equal(expected.Data, stored.ToImage().Data);
+        }
+    }
+
+    [Fact]
     public void SixteenBitImagesKeepTheirValues()
     {
         var dir = Path.Combine(root, "deep");
