@@ -7,7 +7,7 @@ config="${SRTRAIN_CONFIGURATION:-Release}"
 
 # libtorch (engine), OpenCV codecs (image I/O), the toolchain for the native shim, and
 # Debian's PyTorch/OpenCV/NumPy that the tests use as the reference implementation.
-packages=(libtorch-dev libopencv-imgcodecs-dev cmake g++ make python3-torch python3-numpy python3-scipy python3-opencv)
+packages=(libtorch-dev libopencv-imgcodecs-dev libpng-dev cmake g++ make python3-torch python3-numpy python3-scipy python3-opencv)
 
 source "$root/scripts/lib/apt-packages.sh"
 ensure_packages setup "${packages[@]}"

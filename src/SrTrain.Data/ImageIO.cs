@@ -32,7 +32,10 @@ public static class ImageIO
 
     /// <summary>Decodes the file but keeps the pixels in their stored form, so a caller converts only the
     /// region it needs (<see cref="StoredImage.Crop"/>). The file is read into a pooled buffer: a training
-    /// loader decodes thousands of files and would otherwise allocate each one's bytes on the large-object heap.</summary>
+    /// loader decodes thousands of files and would otherwise allocate each one's bytes on the large-object heap.
+    /// RGB PNGs are decoded at the first crop, and only down to its bottom row (<see cref="LazyPngImage"/>),
+    /// so a damaged PNG may throw from <see cref="StoredImage.Crop"/> rather than here; either way the
+    /// <see cref="ImageReadException"/> names the file.</summary>
     public static StoredImage Open(string path, ImageReadMode mode = ImageReadMode.Rgb)
     {
         byte[]? buffer = null;
@@ -58,6 +61,12 @@ public static class ImageIO
                 throw new ImageReadException(path, e.Message, e);
             }
             if (length == 0) throw new ImageReadException(path, "the file is empty");
+            if (mode == ImageReadMode.Rgb && PngHeader.TryParse(buffer.AsSpan(0, length), out var png) && png.RowDecodable)
+            {
+                var lazy = new LazyPngImage(path, buffer, length, png);
+                buffer = null;   // owned by the image now
+                return lazy;
+            }
             try
             {
                 return new HeldImage(ImageCodec.DecodeHeld(buffer.AsSpan(0, length), (int)mode));

@@ -45,6 +45,21 @@ public static class ImageCodec
         return new DecodedImage(img, height, width, channels, bits);
     }
 
+    /// <summary>Decodes only rows [0, <paramref name="rows"/>) of a PNG (through libpng, which OpenCV decodes
+    /// PNGs with: the values are those of <see cref="DecodeHeld"/> in <see cref="ModeRgb"/>), for a caller that
+    /// crops a patch from the top part; the result's <see cref="DecodedImage.Height"/> is <paramref name="rows"/>
+    /// and <paramref name="fullHeight"/> the image's. The rest of the file is still checked for truncation and
+    /// chunk CRC errors. Returns null, with no error, for data this path does not take (not a PNG; palette,
+    /// sub-8-bit, gray+alpha, interlaced, tRNS or EXIF PNGs): decode those with <see cref="DecodeHeld"/>.</summary>
+    public static unsafe DecodedImage? TryDecodePngRows(ReadOnlySpan<byte> encoded, int rows, out int fullHeight)
+    {
+        nint img;
+        int width, bits;
+        fixed (byte* p = encoded)
+            Native.Check(Native.srt_png_decode_rows(p, encoded.Length, rows, out img, out fullHeight, out width, out bits));
+        return img == 0 ? null : new DecodedImage(img, rows, width, 3, bits);
+    }
+
     /// <summary>Encodes HWC float32 data in [0, 1] as the format named by <paramref name="extension"/>
     /// (".png", ".jpg", ".webp", ".bmp", ".tif"), quantised like BasicSR's tensor2img (clamp, * 255, round
     /// half to even). 16-bit output is refused for formats that cannot hold it.</summary>

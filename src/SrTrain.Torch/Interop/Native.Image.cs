@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace SrTrain.Torch.Interop;
 
-// Image codecs through OpenCV (native/src/image_io.cpp).
+// Image codecs through OpenCV (native/src/image_io.cpp) and libpng's partial decode (native/src/png_rows.cpp).
 internal static unsafe partial class Native
 {
     [DllImport(Lib)] internal static extern int srt_image_decode(byte* data, long length, int mode, out nint img,
@@ -13,4 +13,6 @@ internal static unsafe partial class Native
                                                                  int height, int width, int channels, int bits, int quality,
                                                                  int compression, out nint buffer, out long length);
     [DllImport(Lib)] internal static extern void srt_image_buffer_free(nint buffer);
+    [DllImport(Lib)] internal static extern int srt_png_decode_rows(byte* data, long length, int rows, out nint img,
+                                                                    out int height, out int width, out int bits);
 }

@@ -2,6 +2,7 @@
 // convert it into a caller-provided HWC float32 buffer, and encode HWC float32 RGB to a file
 // format in memory. File access stays in .NET so that I/O errors name the file there.
 #include "shim.h"
+#include "image_decoded.h"
 
 #include <cmath>
 #include <cstring>
@@ -14,8 +15,9 @@
 #include <vector>
 
 namespace {
-// Matches SrTrain.Data.ImageReadMode.
-enum Mode { kRgb = 0, kRgba = 1, kGray = 2, kUnchanged = 3 };
+using srt::Decoded;
+using srt::kGray;
+using srt::kRgb;
 
 int depth_bits(int cv_depth) {
   switch (cv_depth) {
@@ -25,34 +27,6 @@ int depth_bits(int cv_depth) {
     default: throw std::runtime_error("unsupported pixel depth (only 8-bit, 16-bit and float32 images are read)");
   }
 }
-
-// A decoded image as OpenCV stores it (BGR(A) or gray) plus the channel layout asked for; the
-// reordering to RGB(A) is fused into the float conversion (no cvtColor pass, no extra copy).
-struct Decoded {
-  cv::Mat mat;
-  int mode;
-  int out_channels() const {
-    int c = mat.channels();
-    switch (mode) {
-      case kRgb: return 3;
-      case kRgba: return 4;
-      case kGray: return 1;
-      default: return c;
-    }
-  }
-  // Source channel of each output channel; -1 means "opaque alpha".
-  std::vector<int> channel_map() const {
-    int c = mat.channels(), oc = out_channels();
-    std::vector<int> map(static_cast<size_t>(oc));
-    for (int k = 0; k < oc; ++k) {
-      if (k == 3) map[k] = c == 4 ? 3 : -1;
-      else if (c == 1) map[k] = 0;
-      else map[k] = 2 - k;  // BGR(A) -> RGB(A)
-    }
-    if (c > 1 && oc == 1) throw std::runtime_error("gray output from a colour image");
-    return map;
-  }
-};
 
 // Converts rows [top, top+h) and columns [left, left+w) of the decoded image into `dst` (HWC float32,
 // RGB(A) order). Converting only the crop a sample needs, not the whole image, is what keeps a
@@ -67,11 +41,12 @@ void convert(const Decoded& d, float* dst, const float* lut, float divisor, int 
     float* o = dst + static_cast<int64_t>(y) * w * oc;
     if constexpr (std::is_same<T, uint8_t>::value) {
       if (c == 3 && oc == 3) {
-        // The common case (8-bit BGR -> RGB) without the per-value channel-map lookup.
+        // The common cases (8-bit BGR or RGB -> RGB) without the per-value channel-map lookup.
+        const int r = d.rgb_order ? 0 : 2, b = 2 - r;
         for (int x = 0; x < w; ++x, src += 3, o += 3) {
-          o[0] = lut[src[2]];
+          o[0] = lut[src[r]];
           o[1] = lut[src[1]];
-          o[2] = lut[src[0]];
+          o[2] = lut[src[b]];
         }
         continue;
       }
