@@ -2,7 +2,7 @@ using SrTrain.Torch.Interop;
 
 namespace SrTrain.Torch;
 
-/// <summary>Interpolation modes of <see cref="F.Interpolate"/>.</summary>
+/// <summary>Interpolation modes of <c>F.Interpolate</c> (by size or by scale factor).</summary>
 public enum InterpolationMode { Nearest = 0, Bilinear = 1, Bicubic = 2 }
 
 /// <summary>Padding modes of <see cref="F.Pad"/>.</summary>

@@ -8,7 +8,11 @@ public static class LibTorch
 {
     // libtorch defaults to one intra-op thread on these machines: use every core unless told
     // otherwise, as soon as the binding is loaded (before any op can run).
+    // A library module initializer is deliberate here (CA2255): the thread count must be set before any caller's
+    // first op, whichever entry point (CLI, tests, a user's program) touches the binding first.
+#pragma warning disable CA2255
     [System.Runtime.CompilerServices.ModuleInitializer]
+#pragma warning restore CA2255
     internal static void InitializeThreads()
     {
         // SRTRAIN_NUM_THREADS first, then the OpenMP variable PyTorch users already set.
