@@ -1,3 +1,4 @@
+using SrTrain.Core.Contracts;
 using SrTrain.Core.Registry;
 using SrTrain.Torch;
 using SrTrain.Torch.Nn;
@@ -8,10 +9,11 @@ namespace SrTrain.Archs;
 /// of <c>num_block</c> RRDBs and a conv with a global skip, nearest-neighbour x2 upsampling twice (each
 /// followed by conv + LeakyReLU 0.2), two output convs. For scale 2 and 1 the input is first
 /// pixel-unshuffled by 2 and 4 (so H and W must be multiples of 2 and 4), as BasicSR and Real-ESRGAN do.
-/// The RDB convs get the scaled MSRA init (x0.1); the others keep PyTorch's default, as in BasicSR.</summary>
+/// The RDB convs get the scaled MSRA init (x0.1); the others keep PyTorch's default, as in BasicSR.
+/// Checkpoints in the ESRGAN release's key layouts load as they are (<see cref="EsrganReleaseLayout"/>).</summary>
 [Arch("RRDBNet")]
 [ScaleOption("scale", 1, 2, 4)]
-public sealed class RrdbNet : Module
+public sealed class RrdbNet : Module, ICheckpointKeyAdapter
 {
     private readonly Conv2d convFirst;
     private readonly Sequential body;
@@ -41,6 +43,20 @@ public sealed class RrdbNet : Module
     public int NumBlock => body.Count;
 
     private int UnshuffleFactor => Scale switch { 1 => 4, 2 => 2, _ => 1 };
+
+    /// <summary>Renames the ESRGAN release layouts (RRDB_ESRGAN_x4.pth's <c>model.*</c>, the ESRGAN repository's
+    /// <c>RRDB_trunk.*</c>) to these keys; BasicSR's keys pass through.</summary>
+    public IReadOnlyDictionary<string, Tensor> AdaptCheckpointKeys(IReadOnlyDictionary<string, Tensor> state, out string? conversion)
+    {
+        var layout = EsrganReleaseLayout.Detect(state);
+        if (layout == EsrganReleaseLayout.Layout.BasicSR)
+        {
+            conversion = null;
+            return state;
+        }
+        conversion = $"converted the ESRGAN {layout} key layout to RRDBNet's";
+        return EsrganReleaseLayout.ToBasicSR(state);
+    }
 
     public override Tensor Forward(Tensor x)
     {

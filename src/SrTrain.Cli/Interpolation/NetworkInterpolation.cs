@@ -1,4 +1,5 @@
 using SrTrain.Archs;
+using SrTrain.Core.Models;
 using SrTrain.Torch;
 using SrTrain.Torch.Serialization;
 
@@ -19,13 +20,17 @@ public static class NetworkInterpolation
         if (note is not null) log?.Invoke(note);
         try
         {
-            var result = new Dictionary<string, Tensor>();
-            foreach (var (key, tensor) in state)
+            Dictionary<string, Tensor> result;
+            try
             {
-                var name = key.StartsWith("module.", StringComparison.Ordinal) ? key["module.".Length..] : key;
-                if (!result.TryAdd(name, tensor))
-                    throw new InvalidDataException($"{path}: has both '{key}' and '{name}': cannot strip the DataParallel 'module.' prefix");
+                result = CheckpointKeys.StripDataParallelPrefix(state, out _);
             }
+            catch (ArgumentException e)
+            {
+                throw new InvalidDataException($"{path}: {e.Message}", e);
+            }
+            // No network is built here (either file may name the arch), so the release layouts are detected on
+            // the state alone rather than through RRDBNet's ICheckpointKeyAdapter.
             if (EsrganReleaseLayout.Detect(result) is var layout and not EsrganReleaseLayout.Layout.BasicSR)
             {
                 result = EsrganReleaseLayout.ToBasicSR(result);

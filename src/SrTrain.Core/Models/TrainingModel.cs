@@ -19,6 +19,7 @@ public abstract class TrainingModel : IDisposable
     private readonly List<Optimizer> optimizers = [];
     private readonly List<LrScheduler> schedulers = [];
     private readonly Dictionary<string, double> log = [];
+    private readonly List<string> loadNotes = [];
     private ModelEma? ema;
 
     protected TrainingModel(ExperimentOptions options, Device device)
@@ -32,7 +33,7 @@ public abstract class TrainingModel : IDisposable
         {
             NetGEma = CreateNetwork(options.NetworkG, "network_g");
             if (options.Path.PretrainNetworkG is { } p2)
-                LoadNetwork(NetGEma, p2, "params_ema", options.Path.StrictLoadG, "path.pretrain_network_g", fallbackKey: options.Path.ParamKeyG);
+                LoadNetwork(NetGEma, p2, "params_ema", options.Path.StrictLoadG, "path.pretrain_network_g", fallbackKeys: [options.Path.ParamKeyG]);
             ema = new ModelEma(NetG, NetGEma, options.Train.EmaDecay);
             if (options.Path.PretrainNetworkG is null) ema.CopyFromNet();
             NetGEma.Eval();
@@ -72,22 +73,39 @@ public abstract class TrainingModel : IDisposable
     }
 
     /// <summary>Loads weights into <paramref name="net"/>; a missing <paramref name="paramKey"/> falls back to
-    /// <paramref name="fallbackKey"/> (BasicSR resumes net_g_ema from params_ema, else params).</summary>
-    protected static void LoadNetwork(Module net, string path, string? paramKey, bool strict, string where, string? fallbackKey = null)
+    /// <paramref name="fallbackKeys"/> in turn (BasicSR resumes net_g_ema from params_ema, else params; null is
+    /// the file's bare state dict, so net_g_ema also starts from an ESRGAN release file). Keys go through
+    /// <see cref="CheckpointKeys.ForNetwork"/> (<c>module.</c> prefix, an arch's foreign layouts such as the ESRGAN
+    /// release files'); what it changed goes to <see cref="LoadNotes"/>.</summary>
+    protected void LoadNetwork(Module net, string path, string? paramKey, bool strict, string where, IReadOnlyList<string?>? fallbackKeys = null)
     {
         if (!File.Exists(path)) throw new OptionException($"{where}: weights file not found: {path}");
-        Dictionary<string, Tensor> state;
+        var keys = new List<string?> { paramKey };
+        foreach (var k in fallbackKeys ?? []) if (!keys.Contains(k)) keys.Add(k);
+        Dictionary<string, Tensor>? state = null;
+        for (int i = 0; state is null; i++)
+        {
+            try
+            {
+                state = PthFile.LoadStateDict(path, keys[i]);
+            }
+            catch (CheckpointFormatException) when (i + 1 < keys.Count) { }
+        }
         try
         {
-            state = PthFile.LoadStateDict(path, paramKey);
-        }
-        catch (CheckpointFormatException) when (fallbackKey is not null && fallbackKey != paramKey)
-        {
-            state = PthFile.LoadStateDict(path, fallbackKey);
-        }
-        try
-        {
-            net.LoadStateDict(StripDataParallelPrefix(state), strict);
+            Dictionary<string, Tensor> converted;
+            string? note;
+            try
+            {
+                converted = CheckpointKeys.ForNetwork(net, state, out note);
+            }
+            catch (ArgumentException e)
+            {
+                throw new OptionException($"{where}: {path}: {e.Message}");
+            }
+            net.LoadStateDict(converted, strict);
+            // net_g and net_g_ema usually load the same entry and convert alike: one line for both.
+            if (note is not null && $"{where}: {path}: {note}" is var line && !loadNotes.Contains(line)) loadNotes.Add(line);
         }
         finally
         {
@@ -95,10 +113,10 @@ public abstract class TrainingModel : IDisposable
         }
     }
 
-    private static Dictionary<string, Tensor> StripDataParallelPrefix(Dictionary<string, Tensor> state) =>
-        state.Keys.All(k => k.StartsWith("module."))
-            ? state.ToDictionary(kv => kv.Key["module.".Length..], kv => kv.Value)
-            : state;
+    /// <summary>What loading weights changed on the way in, one line per file (e.g. "path.pretrain_network_g:
+    /// RRDB_ESRGAN_x4.pth: converted the ESRGAN OriginalRelease key layout to RRDBNet's"); the trainer and
+    /// tester log them.</summary>
+    public IReadOnlyList<string> LoadNotes => loadNotes;
 
     /// <summary>Builds the optimizer named by an optim_* section over the trainable parameters of <paramref name="net"/>.</summary>
     protected Optimizer CreateOptimizer(Dictionary<string, object?> section, Module net, string where)

@@ -23,6 +23,7 @@ public sealed class Tester(ExperimentOptions options, IDataPipeline data, IImage
         LibTorch.ManualSeed((ulong)(o.ManualSeed ?? 0));
         var device = DeviceSelection.Resolve(o, w => report?.Invoke("warning: " + w));
         using var model = Trainer.CreateModel(o with { IsTrain = false }, device);
+        foreach (var note in model.LoadNotes) report?.Invoke(note);
         var val = o.Val ?? new ValOptions(SaveImg: true);
         var validator = new Validator(val, imageWriter);
         var rows = new List<TestRow>();

@@ -50,6 +50,7 @@ public sealed class Trainer(ExperimentOptions options, IDataPipeline data, IImag
                         o.Name, o.ModelType, device, LibTorch.Version, LibTorch.NumThreads, seed, o.Precision);
 
         using var model = CreateModel(o, device);
+        foreach (var note in model.LoadNotes) log.Information("{Note}", note);
         log.Information("Network G: {Type}, parameters: {Count:N0}", o.NetworkG!["type"], model.NetG.NumParameters());
 
         var trainSection = o.Datasets.TryGetValue(TrainPhase, out var ts) && ts is Dictionary<string, object?> tsd

@@ -1,0 +1,89 @@
+using SrTrain.Archs;
+using SrTrain.Core.Options;
+using SrTrain.Core.Training;
+using SrTrain.Torch.Serialization;
+
+namespace SrTrain.Cli.Tests;
+
+/// <summary><c>path.pretrain_network_g</c> pointing at an ESRGAN release file (bare state dict, original or
+/// ESRGAN-repository keys) builds an RRDBNet model with <c>strict_load_g: true</c>, as <c>srtrain train</c> and
+/// <c>srtrain test</c> do: no hand conversion. The files and expected outputs come from the ESRGAN code's own
+/// module structure: tests/fixtures/esrgan_release/, <c>/usr/bin/python3 tests/fixtures/make_esrgan_release.py</c>.</summary>
+public sealed class PretrainEsrganReleaseTests
+{
+    private static ExperimentOptions Options(string weights, bool isTrain)
+    {
+        var yaml = $$"""
+            name: release_weights
+            model_type: SRModel
+            scale: 4
+            num_gpu: 0
+            network_g: {type: RRDBNet, num_in_ch: 3, num_out_ch: 3, num_feat: 8, num_block: 1, num_grow_ch: 4}
+            path:
+              pretrain_network_g: {{weights}}
+              param_key_g: ~
+              strict_load_g: true
+            train:
+              ema_decay: 0.999
+              optim_g: {type: Adam, lr: !!float 1e-4}
+              pixel_opt: {type: L1Loss, loss_weight: 1.0}
+              total_iter: 10
+            """;
+        var tree = OptionLayers.Compose(YamlOptionReader.ReadText(yaml, "release_weights.yml"), [], useEnvironment: false);
+        return OptionFile.Bind(tree, "release_weights.yml", isTrain);
+    }
+
+    public static TheoryData<string, string, bool> Cases => new()
+    {
+        { "original_release", "OriginalRelease", true },
+        { "original_release", "OriginalRelease", false },
+        { "esrgan_repository", "EsrganRepository", true },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Model_loads_the_release_file_strictly_into_net_g_and_net_g_ema(string layout, string layoutName, bool isTrain)
+    {
+        var weights = RepoPaths.Fixture($"esrgan_release/{layout}.pth");
+        using var scope = LibTorch.NewDisposeScope();
+        using var model = Trainer.CreateModel(Options(weights, isTrain), Device.Cpu);
+
+        // The file's tensors, by the position each takes in the ESRGAN code's state_dict: the same
+        // registration order as RRDBNet's, so this pairs them without the converter under test.
+        var file = PthFile.LoadStateDict(weights);
+        var nets = isTrain ? new[] { model.NetG, model.NetGEma! } : [model.NetG];
+        Assert.Equal(isTrain, model.NetGEma is not null);
+        foreach (var net in nets)
+        {
+            var loaded = net.StateDict();
+            Assert.Equal(file.Count, loaded.Count);
+            foreach (var ((fileKey, expected), (key, actual)) in file.Zip(loaded))
+                TensorAssert.Equal(expected, actual, $"{key} (file: {fileKey})");
+        }
+
+        using var reference = TensorFixture.Load("esrgan_release/expected.json");
+        var err = (model.Test(reference["input"]) - reference[$"output_{layout}"]).Abs().Max().Item();
+        Assert.True(err < 1e-5, $"max abs error {err:E3} vs the ESRGAN code's output");
+
+        // One log line for the file, naming it and the layout, though net_g and net_g_ema both converted it.
+        var note = Assert.Single(model.LoadNotes);
+        Assert.Contains(weights, note);
+        Assert.Contains($"ESRGAN {layoutName} key layout", note);
+        Assert.StartsWith("path.pretrain_network_g", note);
+    }
+
+    [Fact]
+    public void Basicsr_checkpoint_loads_without_a_note()
+    {
+        // The converter must leave RRDBNet's own keys alone and say nothing.
+        var dir = RepoPaths.NewTempDir("pretrain-basicsr");
+        var path = Path.Combine(dir, "net_g.pth");
+        using var scope = LibTorch.NewDisposeScope();
+        using (var net = new RrdbNet(numFeat: 8, numBlock: 1, numGrowCh: 4))
+            PthFile.Save(path, net.StateDict());
+        using var model = Trainer.CreateModel(Options(path, isTrain: false), Device.Cpu);
+        Assert.Empty(model.LoadNotes);
+        var saved = PthFile.LoadStateDict(path);
+        foreach (var (key, t) in model.NetG.StateDict()) TensorAssert.Equal(saved[key], t, key);
+    }
+}
