@@ -32,7 +32,7 @@ public static class ArchCheckpoint
     }
 
     /// <summary>Loads the checkpoint at <paramref name="path"/> into <paramref name="net"/> (BasicSR: load_network
-    /// with param_key and strict). See <see cref="ReadStateDict"/> for how <paramref name="paramKey"/> is resolved.</summary>
+    /// with param_key and strict). See <see cref="StateDictFile.Read"/> for how <paramref name="paramKey"/> is resolved.</summary>
     public static LoadStateDictResult Load(Module net, string path, string? paramKey = "params", bool strict = true) =>
         Load(net, path, paramKey, strict, out _);
 
@@ -40,7 +40,7 @@ public static class ArchCheckpoint
     /// <remarks><paramref name="note"/> says which entry was loaded and which keys were converted, for the log.</remarks>
     public static LoadStateDictResult Load(Module net, string path, string? paramKey, bool strict, out string? note)
     {
-        var state = ReadStateDict(path, paramKey, out var keyNote);
+        var state = StateDictFile.Read(path, paramKey, out var keyNote);
         try
         {
             var result = Load(net, state, strict, out var keysNote);
@@ -54,42 +54,6 @@ public static class ArchCheckpoint
         finally
         {
             foreach (var t in state.Values) t.Dispose();
-        }
-    }
-
-    /// <summary>The state dict stored in <paramref name="path"/> (caller-owned tensors). <paramref name="paramKey"/>
-    /// names the entry of a BasicSR checkpoint (<c>params</c> or <c>params_ema</c>); when the file has no such
-    /// entry it falls back, as BasicSR does, to <c>params</c>, and then to the file's only state dict (a flat
-    /// one such as the ESRGAN release's); <paramref name="note"/> says so. When nothing fits, the error lists
-    /// the file's top-level keys. null means the file's only state dict.</summary>
-    public static Dictionary<string, Tensor> ReadStateDict(string path, string? paramKey, out string? note)
-    {
-        if (!File.Exists(path)) throw new FileNotFoundException($"checkpoint {path} does not exist", path);
-        note = null;
-        if (path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase))
-        {
-            if (paramKey is not null) note = $"{path} is a flat .safetensors state dict; param key '{paramKey}' does not apply";
-            return PthFile.LoadStateDict(path);
-        }
-        if (paramKey is null) return PthFile.LoadStateDict(path);
-        try
-        {
-            return PthFile.LoadStateDict(path, paramKey);
-        }
-        catch (CheckpointFormatException first)
-        {
-            // Re-reading happens only on this fallback path; the common case reads the file once.
-            foreach (var fallback in paramKey == "params" ? new string?[] { null } : ["params", null])
-            {
-                try
-                {
-                    var state = PthFile.LoadStateDict(path, fallback);
-                    note = $"{path} has no '{paramKey}' entry; loaded " + (fallback is null ? "its only state dict" : $"'{fallback}' instead");
-                    return state;
-                }
-                catch (CheckpointFormatException) { }
-            }
-            throw new CheckpointFormatException(path, $"cannot load param key '{paramKey}' or fall back to another state dict ({first.Message})", first);
         }
     }
 }

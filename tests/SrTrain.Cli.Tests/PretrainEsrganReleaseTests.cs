@@ -11,7 +11,7 @@ namespace SrTrain.Cli.Tests;
 /// module structure: tests/fixtures/esrgan_release/, <c>/usr/bin/python3 tests/fixtures/make_esrgan_release.py</c>.</summary>
 public sealed class PretrainEsrganReleaseTests
 {
-    private static ExperimentOptions Options(string weights, bool isTrain)
+    private static ExperimentOptions Options(string weights, bool isTrain, bool defaultParamKey = false)
     {
         var yaml = $$"""
             name: release_weights
@@ -21,7 +21,7 @@ public sealed class PretrainEsrganReleaseTests
             network_g: {type: RRDBNet, num_in_ch: 3, num_out_ch: 3, num_feat: 8, num_block: 1, num_grow_ch: 4}
             path:
               pretrain_network_g: {{weights}}
-              param_key_g: ~
+              {{(defaultParamKey ? "" : "param_key_g: ~")}}
               strict_load_g: true
             train:
               ema_decay: 0.999
@@ -33,20 +33,23 @@ public sealed class PretrainEsrganReleaseTests
         return OptionFile.Bind(tree, "release_weights.yml", isTrain);
     }
 
-    public static TheoryData<string, string, bool> Cases => new()
+    public static TheoryData<string, string, bool, bool> Cases => new()
     {
-        { "original_release", "OriginalRelease", true },
-        { "original_release", "OriginalRelease", false },
-        { "esrgan_repository", "EsrganRepository", true },
+        { "original_release", "OriginalRelease", true, false },
+        { "original_release", "OriginalRelease", false, false },
+        { "esrgan_repository", "EsrganRepository", true, false },
+        // BasicSR's default param_key_g (params): the bare file has no such entry and loads whole, with a note.
+        { "original_release", "OriginalRelease", true, true },
+        { "esrgan_repository", "EsrganRepository", false, true },
     };
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Model_loads_the_release_file_strictly_into_net_g_and_net_g_ema(string layout, string layoutName, bool isTrain)
+    public void ModelLoadsTheReleaseFileStrictlyIntoNetGAndNetGEma(string layout, string layoutName, bool isTrain, bool defaultParamKey)
     {
         var weights = RepoPaths.Fixture($"esrgan_release/{layout}.pth");
         using var scope = LibTorch.NewDisposeScope();
-        using var model = Trainer.CreateModel(Options(weights, isTrain), Device.Cpu);
+        using var model = Trainer.CreateModel(Options(weights, isTrain, defaultParamKey), Device.Cpu);
 
         // The file's tensors, by the position each takes in the ESRGAN code's state_dict: the same
         // registration order as RRDBNet's, so this pairs them without the converter under test.
@@ -65,15 +68,21 @@ public sealed class PretrainEsrganReleaseTests
         var err = (model.Test(reference["input"]) - reference[$"output_{layout}"]).Abs().Max().Item();
         Assert.True(err < 1e-5, $"max abs error {err:E3} vs the ESRGAN code's output");
 
-        // One log line for the file, naming it and the layout, though net_g and net_g_ema both converted it.
-        var note = Assert.Single(model.LoadNotes);
+        // One log line for the conversion, naming the file and the layout, though net_g and net_g_ema both converted it.
+        var note = Assert.Single(model.LoadNotes, n => n.Contains("key layout"));
         Assert.Contains(weights, note);
         Assert.Contains($"ESRGAN {layoutName} key layout", note);
         Assert.StartsWith("path.pretrain_network_g", note);
+        // Which entry was loaded: with the default key the file has no 'params' entry and loads whole; net_g_ema
+        // looks for 'params_ema' first (BasicSR), which a bare file never has. With param_key_g: ~ net_g says nothing.
+        var keyNotes = model.LoadNotes.Where(n => !n.Contains("key layout")).ToList();
+        Assert.Equal(defaultParamKey, keyNotes.Any(n => n.Contains(weights) && n.Contains("has no 'params' entry; loaded its only state dict")));
+        Assert.Equal(isTrain, keyNotes.Any(n => n.Contains(weights) && n.Contains("has no 'params_ema' entry; loaded its only state dict")));
+        Assert.Equal((defaultParamKey ? 1 : 0) + (isTrain ? 1 : 0), keyNotes.Count);
     }
 
     [Fact]
-    public void Basicsr_checkpoint_loads_without_a_note()
+    public void BasicsrCheckpointLoadsWithoutANote()
     {
         // The converter must leave RRDBNet's own keys alone and say nothing.
         var dir = RepoPaths.NewTempDir("pretrain-basicsr");

@@ -16,7 +16,7 @@ public static class NetworkInterpolation
     /// fallbacks), keys normalised; caller-owned tensors. <paramref name="log"/> hears what was converted.</summary>
     public static Dictionary<string, Tensor> Read(string path, string? paramKey, Action<string>? log = null)
     {
-        var state = ArchCheckpoint.ReadStateDict(path, paramKey, out var note);
+        var state = StateDictFile.Read(path, paramKey, out var note);
         if (note is not null) log?.Invoke(note);
         try
         {

@@ -73,24 +73,15 @@ public abstract class TrainingModel : IDisposable
     }
 
     /// <summary>Loads weights into <paramref name="net"/>; a missing <paramref name="paramKey"/> falls back to
-    /// <paramref name="fallbackKeys"/> in turn (BasicSR resumes net_g_ema from params_ema, else params; null is
-    /// the file's bare state dict, so net_g_ema also starts from an ESRGAN release file). Keys go through
+    /// <paramref name="fallbackKeys"/> in turn, then to <c>params</c>, then to the file's bare state dict
+    /// (<see cref="StateDictFile.Read"/>: BasicSR resumes net_g_ema from params_ema, else params; an ESRGAN
+    /// release file loads with the default param key). Keys go through
     /// <see cref="CheckpointKeys.ForNetwork"/> (<c>module.</c> prefix, an arch's foreign layouts such as the ESRGAN
     /// release files'); what it changed goes to <see cref="LoadNotes"/>.</summary>
     protected void LoadNetwork(Module net, string path, string? paramKey, bool strict, string where, IReadOnlyList<string?>? fallbackKeys = null)
     {
         if (!File.Exists(path)) throw new OptionException($"{where}: weights file not found: {path}");
-        var keys = new List<string?> { paramKey };
-        foreach (var k in fallbackKeys ?? []) if (!keys.Contains(k)) keys.Add(k);
-        Dictionary<string, Tensor>? state = null;
-        for (int i = 0; state is null; i++)
-        {
-            try
-            {
-                state = PthFile.LoadStateDict(path, keys[i]);
-            }
-            catch (CheckpointFormatException) when (i + 1 < keys.Count) { }
-        }
+        var state = StateDictFile.Read(path, paramKey, out var keyNote, fallbackKeys);
         try
         {
             Dictionary<string, Tensor> converted;
@@ -104,8 +95,10 @@ public abstract class TrainingModel : IDisposable
                 throw new OptionException($"{where}: {path}: {e.Message}");
             }
             net.LoadStateDict(converted, strict);
-            // net_g and net_g_ema usually load the same entry and convert alike: one line for both.
-            if (note is not null && $"{where}: {path}: {note}" is var line && !loadNotes.Contains(line)) loadNotes.Add(line);
+            // net_g and net_g_ema usually load the same entry and convert alike: one line for each note.
+            // (keyNote names the file itself.)
+            foreach (var line in new[] { keyNote is null ? null : $"{where}: {keyNote}", note is null ? null : $"{where}: {path}: {note}" })
+                if (line is not null && !loadNotes.Contains(line)) loadNotes.Add(line);
         }
         finally
         {
