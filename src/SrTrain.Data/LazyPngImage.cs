@@ -17,7 +17,10 @@ internal sealed class LazyPngImage : StoredImage
     private byte[]? bytes;
     private DecodedImage? decoded;   // the top decoded.Height rows (all of them after a whole decode)
 
-    /// <param name="bytes">The file, rented from <see cref="ArrayPool{T}.Shared"/>; returned on dispose.</param>
+    /// <param name="path">The file, named in errors.</param>
+    /// <param name="bytes">Its contents, rented from <see cref="ArrayPool{T}.Shared"/>; returned on dispose.</param>
+    /// <param name="length">Bytes of <paramref name="bytes"/> that hold the file.</param>
+    /// <param name="header">Its parsed header (must be <see cref="PngHeader.RowDecodable"/>).</param>
     public LazyPngImage(string path, byte[] bytes, int length, PngHeader header)
     {
         if (!header.RowDecodable) throw new ArgumentException($"{path}: this PNG layout is decoded whole, not by rows", nameof(header));

@@ -18,6 +18,12 @@ public sealed class PerceptualLoss : Module, IPerceptualLoss
     private readonly VggFeatureExtractor vgg;
 
     /// <param name="layerWeights">VGG layer name to weight, e.g. {conv5_4: 1}.</param>
+    /// <param name="vggType">vgg11, vgg13, vgg16 or vgg19.</param>
+    /// <param name="useInputNorm">Normalise the input with ImageNet's mean and std first (BasicSR's default).</param>
+    /// <param name="rangeNorm">Map a [-1, 1] input to [0, 1] first.</param>
+    /// <param name="perceptualWeight">Weight of the feature loss (0 turns it off).</param>
+    /// <param name="styleWeight">Weight of the Gram-matrix style loss (0 turns it off).</param>
+    /// <param name="criterion">Distance between features: l1, l2 or fro (Frobenius norm).</param>
     /// <param name="vggPretrained">Load ImageNet VGG weights (false: random weights, tests only).</param>
     /// <param name="vggPretrainedPath">The VGG weights file; default experiments/pretrained_models/vgg19-dcbb9e9d.pth.</param>
     public PerceptualLoss(Dictionary<string, double> layerWeights, string vggType = "vgg19", bool useInputNorm = true,

@@ -158,7 +158,7 @@ public class InferCommandTests
         Assert.Equal(2, code);
         Assert.Contains("num_blok", stderr);
         Assert.Contains("num_block", stderr);
-        Assert.Equal(1, stderr.Trim().Split('\n').Length);
+        Assert.Single(stderr.Trim().Split('\n'));
         Assert.False(Directory.Exists(Path.Combine(dir, "out")));
     }
 }

@@ -6,7 +6,8 @@ namespace SrTrain.Core.Options;
 /// strict binding, then the derived settings (debug naming, scale propagation).</summary>
 public static class OptionFile
 {
-    /// <summary>Parses and binds; <paramref name="warnings"/> lists keys accepted without effect.</summary>
+    /// <summary>Parses the file, applies the environment (<paramref name="useEnvironment"/>) and <paramref name="sets"/>
+    /// layers, and binds the result strictly.</summary>
     public static ExperimentOptions Load(string path, IEnumerable<string>? sets = null, bool isTrain = true, bool debug = false,
                                          bool useEnvironment = true)
     {

@@ -40,7 +40,7 @@ public sealed class RegisteredType
     public ConstructorInfo Constructor { get; }
     public IReadOnlyList<OptionParameter> Parameters { get; }
 
-    /// <summary>Builds an instance from an option section (see <see cref="ConstructorBinder.Bind"/>).</summary>
+    /// <summary>Builds an instance from an option section (see <c>ConstructorBinder.Bind</c>).</summary>
     public object Create(IEnumerable<KeyValuePair<string, object?>> section, string where,
                          IReadOnlyDictionary<string, object?>? injected = null, IReadOnlySet<string>? ignoredKeys = null) =>
         ConstructorBinder.Bind(Constructor, Parameters, section, where,

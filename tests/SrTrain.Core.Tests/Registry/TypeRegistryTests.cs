@@ -44,7 +44,7 @@ public class TypeRegistryTests
         Assert.Equal(32, net.NumFeat);
         Assert.Equal(0.1, net.ResScale);
         Assert.True(net.UseBn);
-        Assert.Equal([250000, 400000], net.Milestones);
+        Assert.Equal([250000, 400000], net.Milestones!);
         Assert.Equal(SampleMode.BilinearFast, net.Mode);
         Assert.Null(net.Name);
         Assert.Equal(1.0, net.LayerWeights!["conv5_4"]);
