@@ -53,6 +53,7 @@ public class SrModel : TrainingModel
     public override void OptimizeParameters(long currentIter)
     {
         var optimizer = Optimizers[0];
+        ClearLog();
         optimizer.ZeroGrad();
         var output = Forward(NetG, Lq);
         var total = AddGeneratorContentLosses(output, null);

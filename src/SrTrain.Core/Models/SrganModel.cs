@@ -43,6 +43,7 @@ public class SrganModel : SrModel
     public override void OptimizeParameters(long currentIter)
     {
         var (optG, optD) = (Optimizers[0], Optimizers[1]);
+        ClearLog();   // as BasicSR's fresh log_dict: a D-only iteration must not report the last G step's losses
         NetD.RequiresGrad(false);
         optG.ZeroGrad();
         var output = Forward(NetG, Lq);

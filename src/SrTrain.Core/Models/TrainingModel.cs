@@ -53,7 +53,7 @@ public abstract class TrainingModel : IDisposable
     public IReadOnlyList<Optimizer> Optimizers => optimizers;
     public IReadOnlyList<LrScheduler> Schedulers => schedulers;
 
-    /// <summary>Scalars logged by the last <see cref="OptimizeParameters"/> (l_pix, l_g_gan, ...).</summary>
+    /// <summary>Scalars logged by the last <see cref="OptimizeParameters"/> (l_pix, l_g_gan, ...), and only those.</summary>
     public IReadOnlyDictionary<string, double> CurrentLog => log;
 
     /// <summary>Takes the batch of this iteration (its tensors stay owned by the caller's scope).</summary>

@@ -64,8 +64,8 @@ public sealed record TrainOptions(
     [OptionDoc("pixel loss: L1Loss | MSELoss | CharbonnierLoss")] Dictionary<string, object?>? PixelOpt = null,
     [OptionDoc("perceptual loss (VGG features)")] Dictionary<string, object?>? PerceptualOpt = null,
     [OptionDoc("adversarial loss (GAN models)")] Dictionary<string, object?>? GanOpt = null,
-    [OptionDoc("discriminator steps per iteration")] int NetDIters = 1,
-    [OptionDoc("iterations at the start that train only the discriminator")] long NetDInitIters = 0,
+    [OptionDoc("the generator trains every net_d_iters-th iteration; the discriminator trains every iteration")] int NetDIters = 1,
+    [OptionDoc("iterations 1..net_d_init_iters train only the discriminator")] long NetDInitIters = 0,
     [OptionDoc("clip the generator's gradient norm to this value (~: no clipping)")] double? GradClipNorm = null,
     [NoEffect("BasicSR's option for the LDL loss, which SrTrain does not implement")] object? LdlOpt = null);
 
