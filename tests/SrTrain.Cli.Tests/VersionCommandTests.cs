@@ -1,0 +1,35 @@
+using System.Diagnostics;
+
+namespace SrTrain.Cli.Tests;
+
+/// <summary><c>srtrain version</c> in a child process, so the environment the binding starts from is the test's:
+/// libgomp must get OMP_WAIT_POLICY=PASSIVE unless the user chose a policy (idle OpenMP threads that spin take
+/// the loader threads' cores).</summary>
+public class VersionCommandTests
+{
+    private static string RunVersion(string? waitPolicy)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(typeof(Program).Assembly.Location);
+        start.ArgumentList.Add("version");
+        start.Environment.Remove("OMP_WAIT_POLICY");
+        if (waitPolicy is not null) start.Environment["OMP_WAIT_POLICY"] = waitPolicy;
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"srtrain version failed: {stderr}");
+        return stdout.Result;
+    }
+
+    [Fact]
+    public void PrintsVersionsAndDefaultsOpenMpToPassiveWaiting()
+    {
+        var output = RunVersion(null);
+        Assert.Contains("libtorch 1.13", output);
+        Assert.Contains("OMP_WAIT_POLICY=PASSIVE", output);
+    }
+
+    [Fact]
+    public void KeepsTheWaitPolicyTheUserSet() => Assert.Contains("OMP_WAIT_POLICY=ACTIVE", RunVersion("ACTIVE"));
+}
