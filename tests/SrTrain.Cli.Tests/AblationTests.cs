@@ -114,6 +114,10 @@ public class AblationTests
         var plots = Directory.GetFiles(Path.Combine(dir, "plots"), "*.png");
         Assert.Contains(plots, p => p.EndsWith("loss_l_pix.png"));
         Assert.Contains(plots, p => p.EndsWith("loss_l_g_gan.png"));
+        // The GAN stage logs its L1 as l_g_pix (BasicSR's name); the report draws it in the l_pix figure with the others.
+        Assert.DoesNotContain(plots, p => p.EndsWith("loss_l_g_pix.png"));
+        var pixSvg = File.ReadAllText(Path.Combine(dir, "plots", "loss_l_pix.svg"));
+        Assert.All(Labels, label => Assert.Contains($">{label}</text>", pixSvg));
         foreach (var png in plots)
         {
             var image = ImageIO.Read(png);

@@ -68,7 +68,7 @@ public class TrainEndToEndTests
         Assert.Equal(0, Cli("train", "-opt", gan));
         var ganExp = Path.Combine(root, "experiments", "smoke_esrgan");
         var ganRows = ReadScalars(ganExp);
-        foreach (var key in new[] { "l_pix", "l_percep", "l_g_gan", "l_d_real", "l_d_fake", "out_d_real", "out_d_fake" })
+        foreach (var key in new[] { "l_g_pix", "l_g_percep", "l_g_gan", "l_d_real", "l_d_fake", "out_d_real", "out_d_fake" })
             Assert.All(ganRows, r => Assert.True(r.ContainsKey(key) && double.IsFinite(r[key]), $"{key} logged and finite"));
         Assert.True(File.Exists(Path.Combine(ganExp, "models", "net_d_3.pth")));
     }

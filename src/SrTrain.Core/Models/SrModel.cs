@@ -63,20 +63,22 @@ public class SrModel : TrainingModel
         UpdateEma();
     }
 
-    /// <summary>Adds l_pix / l_percep / l_style to <paramref name="total"/> and to the log.</summary>
-    protected Tensor? AddGeneratorContentLosses(Tensor output, Tensor? total)
+    /// <summary>Adds the pixel, perceptual and style losses to <paramref name="total"/> and to the log as
+    /// <paramref name="prefix"/> + pix / percep / style: BasicSR's names, l_pix in SRModel and l_g_pix in the GAN
+    /// models, so curves compare one-to-one with BasicSR runs.</summary>
+    protected Tensor? AddGeneratorContentLosses(Tensor output, Tensor? total, string prefix = "l_")
     {
         if (pixelLoss is not null)
         {
             var l = pixelLoss.Forward(output, Gt);
-            Log("l_pix", l);
+            Log(prefix + "pix", l);
             total = total is null ? l : total + l;
         }
         if (perceptualLoss is not null)
         {
             var (percep, style) = perceptualLoss.Forward(output, Gt);
-            if (percep is not null) { Log("l_percep", percep); total = total is null ? percep : total + percep; }
-            if (style is not null) { Log("l_style", style); total = total is null ? style : total + style; }
+            if (percep is not null) { Log(prefix + "percep", percep); total = total is null ? percep : total + percep; }
+            if (style is not null) { Log(prefix + "style", style); total = total is null ? style : total + style; }
         }
         return total;
     }

@@ -49,7 +49,7 @@ public class SrganModel : SrModel
         var output = Forward(NetG, Lq);
         if (TrainsGenerator(currentIter))
         {
-            var total = AddGeneratorContentLosses(output, null);
+            var total = AddGeneratorContentLosses(output, null, prefix: "l_g_");
             var lGan = GeneratorGanLoss(output);
             Log("l_g_gan", lGan);
             total = total is null ? lGan : total + lGan;

@@ -129,12 +129,13 @@ public sealed class AblationRunner(AblationPlan plan, IDataPipeline data, IImage
     {
         var plotDir = Path.Combine(dir, "plots");
         Directory.CreateDirectory(plotDir);
-        var keys = runs.SelectMany(r => r.Curves.Keys).Distinct().ToList();
+        var keys = runs.SelectMany(r => r.Curves.Keys.Select(FigureKey)).Distinct().ToList();
         var figures = new List<PlotFigure>();
         foreach (var key in keys)
         {
-            var series = runs.Where(r => r.Curves.ContainsKey(key))
-                .Select(r => new PlotSeries(r.Label, r.Curves[key].Select(p => (p.Iter, p.Value)).ToList())).ToList();
+            var series = runs.Select(r => (r.Label, Curve: r.Curves.FirstOrDefault(c => FigureKey(c.Key) == key).Value))
+                .Where(r => r.Curve is not null)
+                .Select(r => new PlotSeries(r.Label, r.Curve.Select(p => (p.Iter, p.Value)).ToList())).ToList();
             var plot = new LinePlot($"{key} during training", "iteration", key, series, LogY: true);
             var png = $"plots/loss_{Safe(key)}.png";
             var svg = $"plots/loss_{Safe(key)}.svg";
@@ -144,6 +145,10 @@ public sealed class AblationRunner(AblationPlan plan, IDataPipeline data, IImage
         }
         return figures;
     }
+
+    // The GAN models log their content losses under BasicSR's names (l_g_pix), SRModel as l_pix: one figure for
+    // both, so a GAN stage's L1 curve sits beside the PSNR stage's it started from.
+    private static string FigureKey(string key) => key is "l_g_pix" or "l_g_percep" or "l_g_style" ? "l_" + key["l_g_".Length..] : key;
 
     /// <summary>"L1Loss x1" or "L1Loss x0.01 + PerceptualLoss x1 (random VGG) + GAN vanilla x0.005": what the run optimised.</summary>
     private static string DescribeLosses(AblationStep step)
