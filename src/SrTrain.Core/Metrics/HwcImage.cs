@@ -63,10 +63,14 @@ public sealed class HwcImage
         return plane;
     }
 
-    internal static void CheckSameShape(HwcImage a, HwcImage b)
+    /// <summary>The preamble BasicSR's calculate_psnr and calculate_ssim share: same shape, crop_border, then
+    /// the Y channel when <paramref name="testYChannel"/>.</summary>
+    internal static (HwcImage, HwcImage) PrepareForMetric(HwcImage a, HwcImage b, int cropBorder, bool testYChannel)
     {
         if (a.Height != b.Height || a.Width != b.Width || a.Channels != b.Channels)
             throw new ArgumentException(
                 $"image shapes differ: {a.Height}x{a.Width}x{a.Channels} and {b.Height}x{b.Width}x{b.Channels}");
+        (a, b) = (a.CropBorder(cropBorder), b.CropBorder(cropBorder));
+        return testYChannel ? (YChannel.FromRgb(a), YChannel.FromRgb(b)) : (a, b);
     }
 }

@@ -9,14 +9,7 @@ public static class Psnr
     /// <summary>PSNR in dB of two HWC images in [0, 255] (PyTorch/BasicSR: calculate_psnr).</summary>
     public static double Calculate(HwcImage img, HwcImage img2, int cropBorder, bool testYChannel = false)
     {
-        HwcImage.CheckSameShape(img, img2);
-        img = img.CropBorder(cropBorder);
-        img2 = img2.CropBorder(cropBorder);
-        if (testYChannel)
-        {
-            img = YChannel.FromRgb(img);
-            img2 = YChannel.FromRgb(img2);
-        }
+        (img, img2) = HwcImage.PrepareForMetric(img, img2, cropBorder, testYChannel);
         double sum = 0;
         var (a, b) = (img.Data, img2.Data);
         for (long i = 0; i < a.Length; i++)

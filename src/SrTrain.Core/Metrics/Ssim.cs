@@ -12,14 +12,7 @@ public static class Ssim
     /// <summary>SSIM of two HWC images in [0, 255] (PyTorch/BasicSR: calculate_ssim).</summary>
     public static double Calculate(HwcImage img, HwcImage img2, int cropBorder, bool testYChannel = false)
     {
-        HwcImage.CheckSameShape(img, img2);
-        img = img.CropBorder(cropBorder);
-        img2 = img2.CropBorder(cropBorder);
-        if (testYChannel)
-        {
-            img = YChannel.FromRgb(img);
-            img2 = YChannel.FromRgb(img2);
-        }
+        (img, img2) = HwcImage.PrepareForMetric(img, img2, cropBorder, testYChannel);
         if (img.Height < GaussianWindow.Size || img.Width < GaussianWindow.Size)
             throw new ArgumentException($"SSIM needs at least 11x11 pixels after cropping, got {img.Height}x{img.Width}");
         double sum = 0;
