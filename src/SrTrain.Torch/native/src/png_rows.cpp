@@ -12,6 +12,7 @@
 #include <zlib.h>
 
 #include <csetjmp>
+#include <cstdio>
 #include <cstring>
 #include <stdexcept>
 #include <string>
