@@ -7,7 +7,7 @@ internal static class FunctionalParity
 {
     /// <summary>Checks forward and backward of <paramref name="op"/> against ops/<paramref name="name"/>.json.
     /// The op reads its inputs by fixture name (x, w, b, t, ...).</summary>
-    public static void Check(string name, Func<Func<string, Tensor>, Tensor> op, double rtol = 1e-5)
+    public static void Check(string name, Func<Func<string, Tensor>, Tensor> op, Tolerance? tolerance = null)
     {
         using var fixture = TensorFixture.Load($"ops/{name}.json");
         using var scope = LibTorch.NewDisposeScope();
@@ -21,14 +21,14 @@ internal static class FunctionalParity
         }
 
         var y = op(Input);
-        TensorAssert.Close(fixture["y"], y, rtol, what: $"{name}: output");
+        TensorAssert.Close(fixture["y"], y, tolerance, what: $"{name}: output");
         if (diff.Length == 0) return;
         y.Backward(fixture["gy"]);
         foreach (var key in diff)
         {
             var grad = Input(key).Grad;
             Assert.True(grad is not null, $"{name}: no gradient reached input '{key}'");
-            TensorAssert.Close(fixture["g_" + key], grad!, rtol, what: $"{name}: gradient of {key}");
+            TensorAssert.Close(fixture["g_" + key], grad!, tolerance, what: $"{name}: gradient of {key}");
         }
     }
 }

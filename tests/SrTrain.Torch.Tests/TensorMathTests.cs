@@ -13,26 +13,26 @@ public class TensorMathTests
         using var f = TensorFixture.Load("ops/tensor_math.json");
         using var scope = LibTorch.NewDisposeScope();
         Tensor a = f["a"], b = f["b"];
-        TensorAssert.Close(f["add"], a + b, what: "a + b");
-        TensorAssert.Close(f["sub"], a - b, what: "a - b");
-        TensorAssert.Close(f["mul"], a * b, what: "a * b");
-        TensorAssert.Close(f["div"], a / b, what: "a / b");
-        TensorAssert.Close(f["neg"], -a, what: "-a");
-        TensorAssert.Close(f["neg"], a.Neg(), what: "a.Neg()");
-        TensorAssert.Close(f["add_s"], a + S, what: "a + s");
-        TensorAssert.Close(f["radd_s"], S + a, what: "s + a");
-        TensorAssert.Close(f["sub_s"], a - S, what: "a - s");
-        TensorAssert.Close(f["rsub_s"], S - a, what: "s - a");
-        TensorAssert.Close(f["mul_s"], a * S, what: "a * s");
-        TensorAssert.Close(f["rmul_s"], S * a, what: "s * a");
-        TensorAssert.Close(f["div_s"], a / S, what: "a / s");
-        TensorAssert.Close(f["rdiv_s"], S / a, what: "s / a");
-        TensorAssert.Close(f["add_alpha"], a.Add(b, 0.5), what: "a.add(b, alpha)");
-        TensorAssert.Close(f["sub_alpha"], a.Sub(b, 0.5), what: "a.sub(b, alpha)");
-        TensorAssert.Close(f["mul"], a.Mul(b), what: "a.Mul(b)");
-        TensorAssert.Close(f["div"], a.Div(b), what: "a.Div(b)");
-        TensorAssert.Close(f["maximum"], a.Maximum(b), what: "maximum");
-        TensorAssert.Close(f["minimum"], a.Minimum(b), what: "minimum");
+        TensorAssert.Close(f["add"], a + b, Tolerance.Elementwise, what: "a + b");
+        TensorAssert.Close(f["sub"], a - b, Tolerance.Elementwise, what: "a - b");
+        TensorAssert.Close(f["mul"], a * b, Tolerance.Elementwise, what: "a * b");
+        TensorAssert.Close(f["div"], a / b, Tolerance.Elementwise, what: "a / b");
+        TensorAssert.Close(f["neg"], -a, Tolerance.Elementwise, what: "-a");
+        TensorAssert.Close(f["neg"], a.Neg(), Tolerance.Elementwise, what: "a.Neg()");
+        TensorAssert.Close(f["add_s"], a + S, Tolerance.Elementwise, what: "a + s");
+        TensorAssert.Close(f["radd_s"], S + a, Tolerance.Elementwise, what: "s + a");
+        TensorAssert.Close(f["sub_s"], a - S, Tolerance.Elementwise, what: "a - s");
+        TensorAssert.Close(f["rsub_s"], S - a, Tolerance.Elementwise, what: "s - a");
+        TensorAssert.Close(f["mul_s"], a * S, Tolerance.Elementwise, what: "a * s");
+        TensorAssert.Close(f["rmul_s"], S * a, Tolerance.Elementwise, what: "s * a");
+        TensorAssert.Close(f["div_s"], a / S, Tolerance.Elementwise, what: "a / s");
+        TensorAssert.Close(f["rdiv_s"], S / a, Tolerance.Elementwise, what: "s / a");
+        TensorAssert.Close(f["add_alpha"], a.Add(b, 0.5), Tolerance.Elementwise, what: "a.add(b, alpha)");
+        TensorAssert.Close(f["sub_alpha"], a.Sub(b, 0.5), Tolerance.Elementwise, what: "a.sub(b, alpha)");
+        TensorAssert.Close(f["mul"], a.Mul(b), Tolerance.Elementwise, what: "a.Mul(b)");
+        TensorAssert.Close(f["div"], a.Div(b), Tolerance.Elementwise, what: "a.Div(b)");
+        TensorAssert.Close(f["maximum"], a.Maximum(b), Tolerance.Elementwise, what: "maximum");
+        TensorAssert.Close(f["minimum"], a.Minimum(b), Tolerance.Elementwise, what: "minimum");
     }
 
     [Fact]
@@ -45,7 +45,7 @@ public class TensorMathTests
         {
             var target = a.Clone();
             Assert.Same(target, inPlace(target));
-            TensorAssert.Close(f[key], target, what: key + " in place");
+            TensorAssert.Close(f[key], target, Tolerance.Elementwise, what: key + " in place");
         }
         Same("add", t => t.Add_(b));
         Same("sub", t => t.Sub_(b));
@@ -58,13 +58,13 @@ public class TensorMathTests
         Same("mul_s", t => t.Mul_(S));
         Same("div_s", t => t.Div_(S));
         var m = f["m"].Clone();
-        TensorAssert.Close(f["clamp"], m.Clamp_(-0.5, 0.75), what: "clamp_");
+        TensorAssert.Close(f["clamp"], m.Clamp_(-0.5, 0.75), Tolerance.Elementwise, what: "clamp_");
         Assert.All(a.Clone().Fill_(3).ToArray<float>(), v => Assert.Equal(3f, v));
         Assert.All(a.Clone().Zero_().ToArray<float>(), v => Assert.Equal(0f, v));
         // addcmul_/addcdiv_/lerp_ against their definitions.
-        TensorAssert.Close(a + 0.5 * a * b, a.Clone().AddCMul_(a, b, 0.5), what: "addcmul_");
-        TensorAssert.Close(a + 0.5 * a / b, a.Clone().AddCDiv_(a, b, 0.5), what: "addcdiv_");
-        TensorAssert.Close(a + 0.25 * (b - a), a.Clone().Lerp_(b, 0.25), what: "lerp_");
+        TensorAssert.Close(a + 0.5 * a * b, a.Clone().AddCMul_(a, b, 0.5), Tolerance.Elementwise, what: "addcmul_");
+        TensorAssert.Close(a + 0.5 * a / b, a.Clone().AddCDiv_(a, b, 0.5), Tolerance.Elementwise, what: "addcdiv_");
+        TensorAssert.Close(a + 0.25 * (b - a), a.Clone().Lerp_(b, 0.25), Tolerance.Elementwise, what: "lerp_");
     }
 
     [Fact]
@@ -94,11 +94,11 @@ public class TensorMathTests
         using var f = TensorFixture.Load("ops/tensor_math.json");
         using var scope = LibTorch.NewDisposeScope();
         Tensor a = f["a"], b = f["b"], m = f["m"];
-        TensorAssert.Close(f["pow_s"], a.Pow(2.5), what: "pow(s)");
-        TensorAssert.Close(f["pow_t"], a.Pow(b), what: "pow(t)");
-        TensorAssert.Close(f["sqrt"], a.Sqrt(), what: "sqrt");
-        TensorAssert.Close(f["exp"], a.Exp(), what: "exp");
-        TensorAssert.Close(f["log"], a.Log(), what: "log");
+        TensorAssert.Close(f["pow_s"], a.Pow(2.5), Tolerance.Elementwise, what: "pow(s)");
+        TensorAssert.Close(f["pow_t"], a.Pow(b), Tolerance.Elementwise, what: "pow(t)");
+        TensorAssert.Close(f["sqrt"], a.Sqrt(), Tolerance.Elementwise, what: "sqrt");
+        TensorAssert.Close(f["exp"], a.Exp(), Tolerance.Elementwise, what: "exp");
+        TensorAssert.Close(f["log"], a.Log(), Tolerance.Elementwise, what: "log");
         TensorAssert.Equal(f["abs"], m.Abs(), "abs");
         TensorAssert.Equal(f["sign"], m.Sign(), "sign");
         TensorAssert.Equal(f["round"], (m * 3).Round(), "round");

@@ -49,11 +49,11 @@ public class LayerParityTests
 
         var x = fx[$"x.{name}"].Clone().RequiresGrad_();
         var y = layer.Forward(x);
-        TensorAssert.Close(fx[$"y.{name}"], y, 1e-5, what: $"{name} output");
+        TensorAssert.Close(fx[$"y.{name}"], y, Tolerance.Layer, what: $"{name} output");
 
         var weighting = Tensor.Linspace(-1, 1, y.NumEl).Reshape(y.Shape);
         (y * weighting).Sum().Backward();
-        TensorAssert.Close(fx[$"gx.{name}"], x.Grad!, 1e-5, what: $"{name} input gradient");
+        TensorAssert.Close(fx[$"gx.{name}"], x.Grad!, Tolerance.Layer, what: $"{name} input gradient");
     }
 
     [Fact]

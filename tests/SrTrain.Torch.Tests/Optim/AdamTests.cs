@@ -3,8 +3,8 @@ using SrTrain.Torch.Optim;
 namespace SrTrain.Torch.Tests.Optim;
 
 /// <summary>Adam against torch.optim.Adam (torch 1.13, foreach=False), bit for bit over 120 steps
-/// with two groups, skipped parameters and an lr change. Fixtures: tests/fixtures/optim/adam*.json,
-/// regenerate with <c>cd tests/fixtures &amp;&amp; /usr/bin/python3 make_optim.py</c>.</summary>
+/// with two groups, skipped parameters and an lr change. Reference
+/// trajectories made at test time by tests/fixtures/make_optim.py's optimizer_fixtures() on this machine's kernels (LiveFixture).</summary>
 public class AdamTests
 {
     [Theory]

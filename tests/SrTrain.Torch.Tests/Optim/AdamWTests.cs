@@ -3,8 +3,8 @@ using SrTrain.Torch.Optim;
 namespace SrTrain.Torch.Tests.Optim;
 
 /// <summary>AdamW against torch.optim.AdamW (torch 1.13, foreach=False), bit for bit over 120
-/// steps. Fixtures: tests/fixtures/optim/adamw*.json, regenerate with
-/// <c>cd tests/fixtures &amp;&amp; /usr/bin/python3 make_optim.py</c>.</summary>
+/// steps. Reference trajectories
+/// made at test time by tests/fixtures/make_optim.py's optimizer_fixtures() on this machine's kernels (LiveFixture).</summary>
 public class AdamWTests
 {
     [Theory]

@@ -5,7 +5,7 @@ namespace SrTrain.Torch.Tests.Optim;
 
 /// <summary>What every optimizer shares: exact resume through StateDict / LoadStateDict, gradient
 /// zeroing, and errors for state dicts that do not fit. Gradients come from
-/// tests/fixtures/optim/grads.json (tests/fixtures/make_optim.py).</summary>
+/// optim/grads.json, made at test time by tests/fixtures/make_optim.py (LiveFixture).</summary>
 public class OptimizerTests
 {
     public static TheoryData<string> Kinds => ["adam", "adam_amsgrad", "adamw", "sgd_momentum", "sgd_nesterov"];

@@ -3,16 +3,17 @@ using SrTrain.TestSupport;
 
 namespace SrTrain.Torch.Tests.Optim;
 
-/// <summary>Replays the gradient sequence of tests/fixtures/optim/grads.json (written by
-/// tests/fixtures/make_optim.py) through an optimizer and compares the parameters after every
-/// step with torch.optim's. Three parameters in two groups (0,1 | 2); a parameter without a
+/// <summary>Replays the gradient sequence of optim/grads.json through an optimizer and compares the parameters after
+/// every step with torch.optim's, bit for bit. Both files are made at test time by tests/fixtures/make_optim.py's
+/// optimizer_fixtures() (<see cref="LiveFixture"/>): bit equality only holds on the same kernels, and the fused
+/// multiply-adds of AVX2/AVX-512 round differently from scalar code. Three parameters in two groups (0,1 | 2); a parameter without a
 /// gradient on a step is skipped; every group's lr is halved after the fixture's lr_change_step.</summary>
 internal sealed class OptimizerTrajectory : IDisposable
 {
     internal static readonly long[][] Shapes = [[4, 3], [5], [2, 1, 2, 2]];
     internal static readonly int[][] Groups = [[0, 1], [2]];
 
-    private readonly TensorFixture inputs = TensorFixture.Load("optim/grads.json");
+    private readonly TensorFixture inputs = LiveFixture.Load("make_optim", "optimizer_fixtures", "optim/grads.json");
     private readonly float[] grads;
     private readonly long[] mask;
 
@@ -70,7 +71,7 @@ internal sealed class OptimizerTrajectory : IDisposable
     /// <summary>Runs every step and asserts the parameters equal torch's bit for bit after each one.</summary>
     internal void AssertMatches(string config, Optimizer optimizer)
     {
-        using var expected = TensorFixture.Load($"optim/{config}.json");
+        using var expected = LiveFixture.Load("make_optim", "optimizer_fixtures", $"optim/{config}.json");
         var trajectory = expected["params"].ToArray<float>();
         for (int k = 0; k < Steps; k++)
         {

@@ -3,8 +3,8 @@ using SrTrain.Torch.Optim;
 namespace SrTrain.Torch.Tests.Optim;
 
 /// <summary>SGD against torch.optim.SGD (torch 1.13, foreach=False), bit for bit over 120 steps:
-/// plain, momentum with dampening and weight decay, Nesterov (one group maximising). Fixtures:
-/// tests/fixtures/optim/sgd*.json, regenerate with <c>cd tests/fixtures &amp;&amp; /usr/bin/python3 make_optim.py</c>.</summary>
+/// plain, momentum with dampening and weight decay, Nesterov (one group maximising). Reference
+/// trajectories made at test time by tests/fixtures/make_optim.py's optimizer_fixtures() on this machine's kernels (LiveFixture).</summary>
 public class SgdTests
 {
     [Fact]
