@@ -62,19 +62,19 @@ print(json.dumps({k: run(k) for k in ["conv", "convt", "linear"]}))
         sn.Forward(x);
         var y = sn.Forward(x);
         var expected = ArchFixture.Decode(r.GetProperty("y"));
-        TensorAssert.Close(expected, y, 1e-5, what: "train output");
+        TensorAssert.Close(expected, y, Tolerance.Layer, what: "train output");
         var g = Tensor.Linspace(-1, 1, y.NumEl).Reshape(y.Shape);
         (y * g).Sum().Backward();
         var state = sn.StateDict();
         foreach (var p in r.GetProperty("after").EnumerateObject())
-            TensorAssert.Close(ArchFixture.Decode(p.Value), state[p.Name], 1e-5, what: p.Name);
-        TensorAssert.Close(ArchFixture.Decode(r.GetProperty("grad_w")), state["weight_orig"].Grad!, 1e-4, what: "weight_orig.grad");
-        TensorAssert.Close(ArchFixture.Decode(r.GetProperty("grad_b")), state["bias"].Grad!, 1e-5, what: "bias.grad");
+            TensorAssert.Close(ArchFixture.Decode(p.Value), state[p.Name], Tolerance.Layer, what: p.Name);
+        TensorAssert.Close(ArchFixture.Decode(r.GetProperty("grad_w")), state["weight_orig"].Grad!, Tolerance.Network, what: "weight_orig.grad");
+        TensorAssert.Close(ArchFixture.Decode(r.GetProperty("grad_b")), state["bias"].Grad!, Tolerance.Layer, what: "bias.grad");
 
         sn.Eval();
         var u = state["weight_u"].Clone();
         var yEval = sn.Forward(x);
-        TensorAssert.Close(ArchFixture.Decode(r.GetProperty("y_eval")), yEval, 1e-5, what: "eval output");
+        TensorAssert.Close(ArchFixture.Decode(r.GetProperty("y_eval")), yEval, Tolerance.Layer, what: "eval output");
         TensorAssert.Equal(u, state["weight_u"], "weight_u after an eval forward");
     }
 

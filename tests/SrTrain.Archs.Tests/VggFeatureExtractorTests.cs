@@ -37,7 +37,7 @@ public sealed class VggFeatureExtractorTests(VggFeatureExtractorTests.Reference 
         var features = vgg.Features(expected["x"]);
         Assert.Equal(layers, features.Keys);
         foreach (var layer in layers)
-            TensorAssert.Close(expected["feat_" + layer], features[layer], 1e-4, what: layer);
+            TensorAssert.Close(expected["feat_" + layer], features[layer], Tolerance.Network, what: layer);
     }
 
     [Fact]
