@@ -68,7 +68,7 @@ public class InferCommandTests
         var expected = Tensor.Stack(outputs).Mean([0]);
         var actual = ensemble.Run(x);
         Assert.Equal([1, 3, 48, 64], actual.Shape);
-        TensorAssert.Close(expected, actual, rtol: 1e-5, atol: 1e-6, what: "self-ensemble");
+        TensorAssert.Close(expected, actual, Tolerance.Network, what: "self-ensemble");
         // and it is not simply the plain output
         Assert.True((plain.Run(x) - actual).Abs().Max().Item() > 1e-6);
     }

@@ -29,8 +29,8 @@ public class GanLossTests
         var loss = gan.Forward(input, targetIsReal, isDisc);
         loss.Backward();
         string tag = $"{ganType}_{realVal:0.0}_{fakeVal:0.0}_{(targetIsReal ? "real" : "fake")}_{(isDisc ? "d" : "g")}";
-        TensorAssert.Close(Data.Value[tag + "_value"], loss, 1e-5, what: tag + " value");
-        TensorAssert.Close(Data.Value[tag + "_grad"], input.Grad!, 1e-5, what: tag + " gradient");
+        TensorAssert.Close(Data.Value[tag + "_value"], loss, Tolerance.Layer, what: tag + " value");
+        TensorAssert.Close(Data.Value[tag + "_grad"], input.Grad!, Tolerance.Layer, what: tag + " gradient");
     }
 
     [Fact]

@@ -25,7 +25,7 @@ internal static class PixelLossParity
         var value = loss.Forward(pred, d["target"], weight == "none" ? null : d[weight]);
         if (reduction == "none") value.Backward(d["upstream"]);
         else value.Backward();
-        TensorAssert.Close(d[tag + "_value"], value, 1e-5, what: tag + " value");
-        TensorAssert.Close(d[tag + "_grad"], pred.Grad!, 1e-5, what: tag + " gradient");
+        TensorAssert.Close(d[tag + "_value"], value, Tolerance.Layer, what: tag + " value");
+        TensorAssert.Close(d[tag + "_grad"], pred.Grad!, Tolerance.Layer, what: tag + " gradient");
     }
 }

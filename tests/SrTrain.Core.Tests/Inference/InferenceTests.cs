@@ -22,10 +22,11 @@ public class InferenceTests
         var whole = run(lq);
         var tiled = TiledInference.Run(run, lq, tile: 10, tilePad: 4, scale: 2);
         Assert.Equal(whole.Shape, tiled.Shape);
-        Assert.True((whole - tiled).Abs().Max().Item() < 1e-5, "tiles with enough context must reproduce the whole-image output");
+        // Same net, same machine, but tiles of another size may take other conv kernels: the network tolerance.
+        TensorAssert.Close(whole, tiled, Tolerance.Network, "tiles with enough context must reproduce the whole-image output");
         // With too little context the seams show: the test would notice a broken overlap.
         var seamy = TiledInference.Run(run, lq, tile: 10, tilePad: 0, scale: 2);
-        Assert.True((whole - seamy).Abs().Max().Item() > 1e-4);
+        Assert.True(Tolerance.Network.Worst(whole, seamy).Ratio > 1, "tiles without context should show seams");
     }
 
     [Fact]
@@ -53,7 +54,7 @@ public class InferenceTests
             outputs.Add(y);
         }
         var expected = Tensor.Stack(outputs).Mean([0]);
-        TensorAssert.Close(expected, ensemble, rtol: 1e-5, what: "self-ensemble");
+        TensorAssert.Close(expected, ensemble, Tolerance.Layer, what: "self-ensemble");
         Assert.Equal([1L, 3, 18, 14], ensemble.Shape);
     }
 

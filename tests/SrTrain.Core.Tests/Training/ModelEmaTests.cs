@@ -23,7 +23,7 @@ public class ModelEmaTests
         averager.Update();
 
         var expected = before * 0.75 + live.StateDict()["0.weight"] * 0.25;
-        TensorAssert.Close(expected, ema.StateDict()["0.weight"], rtol: 1e-6, what: "EMA weight");
+        TensorAssert.Close(expected, ema.StateDict()["0.weight"], Tolerance.Elementwise, what: "EMA weight");
         TensorAssert.Equal(live.StateDict()["1.running_mean"], ema.StateDict()["1.running_mean"], "running_mean");
         TensorAssert.Equal(live.StateDict()["1.num_batches_tracked"], ema.StateDict()["1.num_batches_tracked"], "num_batches_tracked");
         Assert.False(ema.StateDict()["0.weight"].RequiresGrad);
