@@ -7,10 +7,16 @@ config="${SRTRAIN_CONFIGURATION:-Release}"
 
 # libtorch (engine), OpenCV codecs (image I/O), the toolchain for the native shim, and
 # Debian's PyTorch/OpenCV/NumPy that the tests use as the reference implementation.
-packages=(libtorch-dev libopencv-imgcodecs-dev libpng-dev cmake g++ make python3-torch python3-numpy python3-scipy python3-opencv)
+packages=(libtorch-dev libopencv-imgcodecs-dev libpng-dev cmake g++ make python3-torch python3-numpy python3-scipy python3-opencv python3-pil)
 
 source "$root/scripts/lib/apt-packages.sh"
 ensure_packages setup "${packages[@]}"
+
+# Every Python module the tests and tests/fixtures scripts import, with the Debian package that provides it: a module
+# that was installed by hand on one machine must not be what makes the suite pass there. Checked by importing it
+# with the interpreter the tests use, so a broken or shadowed install is caught too.
+declare -A python_modules=([torch]=python3-torch [numpy]=python3-numpy [scipy]=python3-scipy [cv2]=python3-opencv [PIL]=python3-pil)
+ensure_python_modules setup /usr/bin/python3 python_modules
 
 if ! command -v dotnet >/dev/null; then
   echo "setup: the .NET 10 SDK (dotnet) is required and is not on PATH" >&2

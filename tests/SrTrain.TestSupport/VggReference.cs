@@ -6,7 +6,7 @@ namespace SrTrain.TestSupport;
 public sealed record VggCase(string Name, string VggType, Dictionary<string, double> Layers, bool UseInputNorm = true,
                                bool RangeNorm = false, string Criterion = "l1", double PercepW = 1.0, double StyleW = 0.0);
 
-/// <summary>Makes, in one Python run, a seeded random VGG per type in torchvision's layout
+/// <summary>Makes, in one Python run at test time, a seeded random VGG per type in torchvision's layout
 /// (<c>&lt;vgg_type&gt;.pth</c>) and PyTorch's features and losses for each case (<c>ref_&lt;name&gt;.json</c>)
 /// in a temp folder that is deleted on dispose.</summary>
 public sealed class VggReference : IDisposable
@@ -19,7 +19,10 @@ public sealed class VggReference : IDisposable
             ["name"] = c.Name, ["vgg_type"] = c.VggType, ["layers"] = c.Layers, ["use_input_norm"] = c.UseInputNorm,
             ["range_norm"] = c.RangeNorm, ["criterion"] = c.Criterion, ["percep_w"] = c.PercepW, ["style_w"] = c.StyleW,
         }));
-        PythonReference.Run("import sys, json\nfrom make_losses import vgg_cases\nvgg_cases(sys.argv[1], json.loads(sys.argv[2]))", Dir, json);
+        // Made at test time on this machine's kernels and with this process's thread count: past conv4 of a random
+        // VGG, float32 rounding decides ReLU and max-pool ties, so only the same kernels split the same way agree.
+        var threads = new Dictionary<string, string> { ["OMP_NUM_THREADS"] = LibTorch.NumThreads.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        PythonReference.Run("import sys, json\nfrom make_losses import vgg_cases\nvgg_cases(sys.argv[1], json.loads(sys.argv[2]))", threads, Dir, json);
     }
 
     public string Dir { get; }
