@@ -1,3 +1,4 @@
+using SrTrain.Torch;
 using System.Text.Json;
 
 namespace SrTrain.TestSupport;
