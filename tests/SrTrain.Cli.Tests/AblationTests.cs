@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Xml.Linq;
+using SrTrain.Core.Reporting;
+using SrTrain.Core.Reporting.Figures;
 using SrTrain.Data;
 
 namespace SrTrain.Cli.Tests;
@@ -134,10 +136,11 @@ public class AblationTests
         var html = File.ReadAllText(Path.Combine(dir, "report.html"));
         Assert.Equal(plots.Length, System.Text.RegularExpressions.Regex.Matches(html, "<svg ").Count);
 
-        // Crops: one strip with bicubic, the four models and GT, each 16 px shown at 2x.
+        // Crops: one strip with bicubic, the four models and GT, each 16 px shown at 2x under its caption.
         var crop = Assert.Single(Directory.GetFiles(Path.Combine(dir, "crops"), "*.png"));
         var strip = ImageIO.Read(crop);
-        Assert.Equal(8 + 6 * (32 + 8), strip.Width);
+        Assert.Equal(2 * CropStrip.Gap + LabelledRow.LabelHeight + 32, strip.Height);
+        Assert.True(strip.Width >= CropStrip.Gap + 6 * (32 + CropStrip.Gap), $"strip width {strip.Width}");
         Assert.Contains("bicubic x4 | SRResNet | EDSR | ESRGAN-PSNR | ESRGAN | GT", md);
     }
 
