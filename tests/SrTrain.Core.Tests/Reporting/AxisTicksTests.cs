@@ -22,8 +22,10 @@ public class AxisTicksTests
     [Fact]
     public void Ticks_are_nice_numbers_with_short_labels()
     {
-        Assert.Equal(["0", "0.2", "0.4", "0.6", "0.8", "1.0"], AxisTicks.Linear(0, 1).Select(t => t.Label));
+        Assert.Equal(["0", "0.2", "0.4", "0.6", "0.8", "1"], AxisTicks.Linear(0, 1).Select(t => t.Label));
         Assert.Equal(["1e-4", "1e-3", "1e-2", "1e-1"], AxisTicks.Log(1e-4, 0.3).Select(t => t.Label));
-        Assert.Equal(["1.20e-3", "1.21e-3", "1.22e-3", "1.23e-3", "1.24e-3"], AxisTicks.Log(0.001195, 0.001248).Select(t => t.Label));
+        Assert.Equal(["0.005", "0.01", "0.02", "0.05", "0.1", "0.2", "0.5"], AxisTicks.Log(0.004, 0.6).Select(t => t.Label));
+        Assert.Equal(["0.0012", "0.00121", "0.00122", "0.00123", "0.00124"], AxisTicks.Log(0.001195, 0.001248).Select(t => t.Label));
+        Assert.Equal(["6.9315e-4", "6.932e-4", "6.9325e-4", "6.933e-4", "6.9335e-4"], AxisTicks.Log(6.9312e-4, 6.9338e-4).Select(t => t.Label));
     }
 }

@@ -2,8 +2,8 @@ using System.Globalization;
 
 namespace SrTrain.Core.Reporting.Plots;
 
-/// <summary>Tick positions and labels for a value axis: "nice" steps (1, 2, 5 x 10^k), and labels printed with just
-/// enough digits that no two read the same (a loss that moves in its fourth digit gets 0.00120, 0.00122, ...,
+/// <summary>Tick positions and labels for a value axis: "nice" steps (1, 2, 5 x 10^k), and labels printed with all
+/// the digits that tell them apart (a loss that moves in its fourth digit gets 0.0012, 0.00121, 0.00122, ...,
 /// not four ticks reading 0.0012).</summary>
 public static class AxisTicks
 {
@@ -41,31 +41,21 @@ public static class AxisTicks
         return Linear(min, max, 4).Where(t => t.Value > 0).ToList();
     }
 
-    /// <summary>The shortest labels, at one precision for all ticks, that tell every value apart and read back as
-    /// their value (to 1e-6 relative): fixed decimals when every non-zero magnitude is in [0.01, 1e5), else
-    /// scientific ("1.20e-3").</summary>
+    /// <summary>Each value in its shortest form (to 12 significant digits, so 3 x 0.1 reads 0.3): plain decimals when
+    /// every non-zero magnitude is in [0.001, 1e5) (0.5, 0.05, 0.00121), else scientific for all (1e-4, 6.9315e-4).
+    /// Nice ticks differ in those digits, so the labels tell every value apart.</summary>
     public static IReadOnlyList<string> Labels(IReadOnlyList<double> values)
     {
-        if (values.Count == 0) return [];
-        bool fixedPoint = values.Where(v => v != 0).All(v => Math.Abs(v) >= 0.01 && Math.Abs(v) < 1e5);
-        for (int digits = 0; digits <= 15; digits++)
-        {
-            var labels = values.Select(v => Format(v, digits, fixedPoint)).ToList();
-            if (labels.Distinct().Count() == labels.Count && labels.Zip(values).All(l => ReadsAs(l.First, l.Second))) return labels;
-        }
-        return values.Select(v => v.ToString("R", CultureInfo.InvariantCulture)).ToList();
-    }
-
-    private static string Format(double v, int digits, bool fixedPoint)
-    {
         var inv = CultureInfo.InvariantCulture;
-        if (v == 0) return "0";
-        if (fixedPoint) return v.ToString("F" + digits, inv);
-        return v.ToString((digits == 0 ? "0" : "0." + new string('0', digits)) + "e0", inv);
+        bool plain = values.Where(v => v != 0).All(v => Math.Abs(v) >= 1e-3 && Math.Abs(v) < 1e5);
+        var labels = values.Select(v =>
+        {
+            double rounded = double.Parse(v.ToString("G12", inv), inv);
+            return rounded == 0 ? "0" : rounded.ToString(plain ? "0.###############" : "0.###########e0", inv);
+        }).ToList();
+        // Ticks closer than 12 digits (not produced by Linear or Log) still get labels that differ.
+        return labels.Distinct().Count() == labels.Count ? labels : values.Select(v => v.ToString("R", inv)).ToList();
     }
-
-    private static bool ReadsAs(string label, double value) =>
-        Math.Abs(double.Parse(label, NumberStyles.Float, CultureInfo.InvariantCulture) - value) <= Math.Abs(value) * 1e-6;
 
     /// <summary>1, 2 or 5 times a power of ten, the nearest to <paramref name="raw"/>.</summary>
     private static double NiceStep(double raw)
