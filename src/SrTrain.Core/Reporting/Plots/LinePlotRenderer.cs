@@ -48,12 +48,6 @@ public static partial class LinePlotRenderer
             AddLine(plot, xs, raw, Y, smooth ? color.WithOpacity(RawOpacity) : color, smooth ? 1 : 1.5f, smooth ? null : series.Name);
             if (smooth) AddLine(plot, xs, Smoothing.Ema(raw, data.Smoothing), Y, color, 2, series.Name);
         }
-        foreach (var marker in data.Markers ?? [])
-        {
-            var line = plot.Add.VerticalLine(marker.X, 1, Colors.Gray, LinePattern.Dashed);
-            line.LegendText = marker.Text;
-        }
-
         var finite = data.Series.SelectMany(s => s.Points).Where(p => double.IsFinite(p.Y) && (!log || p.Y > 0)).ToList();
         if (finite.Count > 0)
         {
@@ -68,13 +62,31 @@ public static partial class LinePlotRenderer
             if (hi <= lo) (lo, hi) = (lo - 1, hi + 1);
             double pad = (hi - lo) * 0.05;
             plot.Axes.SetLimitsY(lo - pad, hi + pad);
-            double x0 = finite.Min(p => p.X), x1 = Math.Max(finite.Max(p => p.X), (data.Markers ?? []).Select(m => m.X).DefaultIfEmpty(x0).Max());
+            var markers = data.Markers ?? [];
+            double x0 = Math.Min(finite.Min(p => p.X), markers.Select(m => m.X).DefaultIfEmpty(double.MaxValue).Min());
+            double x1 = Math.Max(finite.Max(p => p.X), markers.Select(m => m.X).DefaultIfEmpty(double.MinValue).Max());
             if (x1 <= x0) (x0, x1) = (x0 - 1, x1 + 1);
-            plot.Axes.SetLimitsX(Math.Min(x0, (data.Markers ?? []).Select(m => m.X).DefaultIfEmpty(x0).Min()) - (x1 - x0) * 0.02, x1 + (x1 - x0) * 0.02);
+            plot.Axes.SetLimitsX(x0 - (x1 - x0) * 0.02, x1 + (x1 - x0) * 0.02);
+            foreach (var marker in markers)
+            {
+                plot.Add.VerticalLine(marker.X, 1, Colors.Gray, LinePattern.Dashed);
+                // The text goes inside the plot at the top, on the side of the line with more room: a label on the
+                // edge would cover the title.
+                bool right = marker.X < (x0 + x1) / 2;
+                var text = plot.Add.Text(marker.Text, marker.X, hi + pad);
+                text.LabelAlignment = right ? Alignment.UpperLeft : Alignment.UpperRight;
+                text.LabelOffsetX = right ? 4 : -4;
+                text.LabelOffsetY = 4;
+                text.LabelFontSize = 11;
+                text.LabelFontColor = Colors.Black;
+                text.LabelBackgroundColor = Colors.White.WithOpacity(0.8);
+            }
         }
         // Iterations are whole numbers; the legend goes under the plot, where it covers no curve.
         plot.Axes.Bottom.TickGenerator = new NumericAutomatic { IntegerTicksOnly = true };
         plot.ShowLegend(Edge.Bottom);
+        plot.Legend.Orientation = Orientation.Horizontal;
+        plot.Legend.TightHorizontalWrapping = true;
         return plot;
     }
 
