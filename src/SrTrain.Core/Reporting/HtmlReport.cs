@@ -45,7 +45,7 @@ public static class HtmlReport
 
         if (r.Plots.Count > 0)
         {
-            sb.Append("<h2>Loss curves</h2>\n");
+            sb.Append("<h2>Loss curves</h2>\n<p>").Append(E(MarkdownReport.LossCurvesNote(r))).Append("</p>\n");
             foreach (var p in r.Plots)
                 sb.Append(inv, $"<figure><img src=\"{E(p.PngFile)}\" alt=\"{E(p.Plot.Title)}\" width=\"640\"><figcaption>{E(p.Plot.Title)} " +
                                $"(<a href=\"{E(p.SvgFile)}\">SVG</a>)</figcaption></figure>\n");

@@ -41,6 +41,7 @@ public class ReportRenderingTests
         }
         Assert.Contains("- Budget: tiny <really>.", md);
         Assert.Contains("![l_pix during training](plots/loss_l_pix.png)", md);
+        Assert.Contains("EMA with debiasing, weight 0.6); faint lines: the raw values.", md);
         Assert.Contains("![baby](crops/Set5_baby.png)", md);
         Assert.Matches(@"\| ESRGAN \| ESRGANModel \| Arch2 \| 1,002 \| 500 \| 100 \| 16 x 128² \| esrgan_psnr \| 0\.250 \| 25 s \|", md);
     }
