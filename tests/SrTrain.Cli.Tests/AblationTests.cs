@@ -157,6 +157,7 @@ public class AblationTests
     [InlineData("init_from: esrgan_psnr", "init_from: esrgan_psnrr", "runs[3] (esrgan).init_from", "esrgan_psnrr")]
     [InlineData("{name: edsr, label", "{name: edsr, lable", "runs[1]", "lable")]
     [InlineData("perceptual_weight: 1.0}", "perceptual_weigth: 1.0}", "runs[3] (esrgan)", "perceptual_weigth")]
+    [InlineData("max_crops: 1}", "max_crops: 1, smoothing: 1}", "report.smoothing", "[0, 1)")]
     public void OptionErrorsNameTheRunAndKeyBeforeAnythingTrains(string from, string to, string where, string key)
     {
         var root = RepoPaths.NewTempDir("srtrain-ablation-typo");
