@@ -5,9 +5,11 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 config="${SRTRAIN_CONFIGURATION:-Release}"
 
-# libtorch (engine), OpenCV codecs (image I/O), the toolchain for the native shim, and
-# Debian's PyTorch/OpenCV/NumPy that the tests use as the reference implementation.
-packages=(libtorch-dev libopencv-imgcodecs-dev libpng-dev cmake g++ make python3-torch python3-numpy python3-scipy python3-opencv python3-pil)
+# libtorch (engine), OpenCV codecs (image I/O), the toolchain for the native shim, Debian's
+# PyTorch/OpenCV/NumPy/PIL that the tests use as the reference implementation, and the
+# one font of the report's figures (DejaVu Sans; ScottPlot's SkiaSharp comes from NuGet).
+packages=(libtorch-dev libopencv-imgcodecs-dev libpng-dev cmake g++ make python3-torch python3-numpy python3-scipy python3-opencv python3-pil
+          fonts-dejavu-core)
 
 source "$root/scripts/lib/apt-packages.sh"
 ensure_packages setup "${packages[@]}"

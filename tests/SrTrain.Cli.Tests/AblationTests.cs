@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Xml.Linq;
+using SrTrain.Core.Reporting;
+using SrTrain.Core.Reporting.Figures;
 using SrTrain.Data;
 
 namespace SrTrain.Cli.Tests;
@@ -116,8 +118,10 @@ public class AblationTests
         Assert.Contains(plots, p => p.EndsWith("loss_l_g_gan.png"));
         // The GAN stage logs its L1 as l_g_pix (BasicSR's name); the report draws it in the l_pix figure with the others.
         Assert.DoesNotContain(plots, p => p.EndsWith("loss_l_g_pix.png"));
-        var pixSvg = File.ReadAllText(Path.Combine(dir, "plots", "loss_l_pix.svg"));
-        Assert.All(Labels, label => Assert.Contains($">{label}</text>", pixSvg));
+        var pixSvg = XDocument.Load(Path.Combine(dir, "plots", "loss_l_pix.svg"));
+        var pixTexts = pixSvg.Descendants().Where(e => e.Name.LocalName == "text").Select(e => e.Value.Trim()).ToList();
+        Assert.All(Labels, label => Assert.Contains(label, pixTexts));
+        Assert.Contains("ESRGAN starts from ESRGAN-PSNR", pixTexts);
         foreach (var png in plots)
         {
             var image = ImageIO.Read(png);
@@ -129,15 +133,21 @@ public class AblationTests
             Assert.True(coloured > 20, $"{png}: {coloured} curve pixels");
             var svg = XDocument.Load(Path.ChangeExtension(png, ".svg"));
             Assert.Equal("svg", svg.Root!.Name.LocalName);
-            Assert.Contains(svg.Descendants(), e => e.Name.LocalName is "polyline" or "circle");
+            Assert.Contains(svg.Descendants(), e => e.Name.LocalName == "path");
         }
         var html = File.ReadAllText(Path.Combine(dir, "report.html"));
-        Assert.Equal(plots.Length, System.Text.RegularExpressions.Regex.Matches(html, "<svg ").Count);
+        foreach (var png in plots)
+        {
+            var name = Path.GetFileName(png);
+            Assert.Contains($"<img src=\"plots/{name}\"", html);
+            Assert.Contains($"<a href=\"plots/{Path.ChangeExtension(name, ".svg")}\">SVG</a>", html);
+        }
 
-        // Crops: one strip with bicubic, the four models and GT, each 16 px shown at 2x.
+        // Crops: one strip with bicubic, the four models and GT, each 16 px shown at 2x under its caption.
         var crop = Assert.Single(Directory.GetFiles(Path.Combine(dir, "crops"), "*.png"));
         var strip = ImageIO.Read(crop);
-        Assert.Equal(8 + 6 * (32 + 8), strip.Width);
+        Assert.Equal(2 * CropStrip.Gap + LabelledRow.LabelHeight + 32, strip.Height);
+        Assert.True(strip.Width >= CropStrip.Gap + 6 * (32 + CropStrip.Gap), $"strip width {strip.Width}");
         Assert.Contains("bicubic x4 | SRResNet | EDSR | ESRGAN-PSNR | ESRGAN | GT", md);
     }
 
@@ -147,6 +157,7 @@ public class AblationTests
     [InlineData("init_from: esrgan_psnr", "init_from: esrgan_psnrr", "runs[3] (esrgan).init_from", "esrgan_psnrr")]
     [InlineData("{name: edsr, label", "{name: edsr, lable", "runs[1]", "lable")]
     [InlineData("perceptual_weight: 1.0}", "perceptual_weigth: 1.0}", "runs[3] (esrgan)", "perceptual_weigth")]
+    [InlineData("max_crops: 1}", "max_crops: 1, smoothing: 1}", "report.smoothing", "[0, 1)")]
     public void OptionErrorsNameTheRunAndKeyBeforeAnythingTrains(string from, string to, string where, string key)
     {
         var root = RepoPaths.NewTempDir("srtrain-ablation-typo");

@@ -51,4 +51,6 @@ public sealed record AblationReportOptions(
     [OptionDoc("side of a crop in HR pixels (shown at 2x when smaller than 128)")] int CropSize = 96,
     [OptionDoc("how many images get crops when crop_images is not given")] int MaxCrops = 3,
     [OptionDoc("evaluate on tiles of this LQ size (0: whole images)")] int Tile = 0,
-    [OptionDoc("overlap of tiles in LQ pixels")] int TilePad = 10);
+    [OptionDoc("overlap of tiles in LQ pixels")] int TilePad = 10,
+    [OptionDoc("weight of the loss curves' smoothing, TensorBoard's slider: an EMA with debiasing drawn over the faint raw line (0: raw only, below 1)")]
+    double Smoothing = 0.6);

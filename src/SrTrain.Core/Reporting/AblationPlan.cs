@@ -85,6 +85,8 @@ public sealed class AblationPlan
         var report = options.Report ?? new AblationReportOptions();
         if (report.CropSize < 8 || report.CropSize % options.Scale != 0)
             throw new OptionException($"{source}: report.crop_size {report.CropSize} must be at least 8 and a multiple of the scale {options.Scale}");
+        if (!(report.Smoothing >= 0 && report.Smoothing < 1))
+            throw new OptionException($"{source}: report.smoothing {report.Smoothing} must be in [0, 1) (TensorBoard's default is 0.6; 0 draws raw values only)");
 
         var steps = new List<AblationStep>();
         var root = Path.GetFullPath(options.Root ?? ".");

@@ -93,7 +93,7 @@ public sealed class AblationRunner(AblationPlan plan, IDataPipeline data, IImage
 
         var dir = plan.ResultsDir;
         Directory.CreateDirectory(dir);
-        var plots = WritePlots(dir, runs);
+        var plots = WritePlots(dir, runs, reportOptions.Smoothing);
         var figures = new List<CropFigure>();
         var cropDir = Path.Combine(dir, "crops");
         Directory.CreateDirectory(cropDir);
@@ -111,7 +111,7 @@ public sealed class AblationRunner(AblationPlan plan, IDataPipeline data, IImage
                                         Notes(plan, runs, scores, sets.Select(s => s.Name).ToList()), runs, sets.Select(s => s.Name).ToList(),
                                         scores, plots, figures);
         File.WriteAllText(Path.Combine(dir, "report.md"), MarkdownReport.Render(report));
-        File.WriteAllText(Path.Combine(dir, "report.html"), HtmlReport.Render(report, svg => File.ReadAllText(Path.Combine(dir, svg))));
+        File.WriteAllText(Path.Combine(dir, "report.html"), HtmlReport.Render(report));
         File.WriteAllText(Path.Combine(dir, "scores.csv"), ScoresCsv(scores));
         say?.Invoke($"report: {Path.Combine(dir, "report.md")} and report.html");
         return report;
@@ -124,8 +124,9 @@ public sealed class AblationRunner(AblationPlan plan, IDataPipeline data, IImage
     private static IEnumerable<string> ImageNames(IEnumerable<IImageSet> sets) =>
         sets.SelectMany(s => s.Images().Select(b => { using (b) return b.Names[0]; }));
 
-    /// <summary>One PNG and one SVG per loss name (l_pix, l_percep, l_g_gan, ...), a curve per run that logs it.</summary>
-    private List<PlotFigure> WritePlots(string dir, IReadOnlyList<RunSummary> runs)
+    /// <summary>One PNG and one SVG per loss name (l_pix, l_percep, l_g_gan, ...), a curve per run that logs it, a
+    /// stage that starts from another run drawn after it (<see cref="LossFigure"/>).</summary>
+    private static List<PlotFigure> WritePlots(string dir, IReadOnlyList<RunSummary> runs, double smoothing)
     {
         var plotDir = Path.Combine(dir, "plots");
         Directory.CreateDirectory(plotDir);
@@ -133,14 +134,11 @@ public sealed class AblationRunner(AblationPlan plan, IDataPipeline data, IImage
         var figures = new List<PlotFigure>();
         foreach (var key in keys)
         {
-            var series = runs.Select(r => (r.Label, Curve: r.Curves.FirstOrDefault(c => FigureKey(c.Key) == key).Value))
-                .Where(r => r.Curve is not null)
-                .Select(r => new PlotSeries(r.Label, r.Curve.Select(p => (p.Iter, p.Value)).ToList())).ToList();
-            var plot = new LinePlot($"{key} during training", "iteration", key, series, LogY: true);
+            var plot = LossFigure.Build(key, runs, FigureKey, smoothing);
             var png = $"plots/loss_{Safe(key)}.png";
             var svg = $"plots/loss_{Safe(key)}.svg";
-            using (LibTorch.NewDisposeScope()) writer.Write(RasterPlot.Render(plot).ToTensor(), Path.Combine(dir, png));
-            File.WriteAllText(Path.Combine(dir, svg), SvgPlot.Render(plot));
+            File.WriteAllBytes(Path.Combine(dir, png), LinePlotRenderer.Png(plot));
+            File.WriteAllText(Path.Combine(dir, svg), LinePlotRenderer.Svg(plot));
             figures.Add(new PlotFigure(key, plot, png, svg));
         }
         return figures;

@@ -1,27 +1,18 @@
-using SrTrain.Core.Reporting.Raster;
+using SrTrain.Core.Reporting.Figures;
 
 namespace SrTrain.Core.Reporting;
 
 /// <summary>Draws crops of the same window side by side with a caption above each (bicubic | models | GT).</summary>
 public static class CropStrip
 {
-    private const int Gap = 8, CaptionHeight = BitmapFont.GlyphHeight + 8;
+    /// <summary>Pixels between panels and around the strip.</summary>
+    public const int Gap = 8;
 
     /// <summary>Panels of <paramref name="size"/> x <paramref name="size"/> HWC RGB pixels, each drawn at
     /// <paramref name="zoom"/>x (nearest neighbour: the pixels a model produced stay visible).</summary>
-    public static RgbCanvas Render(IReadOnlyList<(string Caption, float[] Pixels)> panels, int size, int zoom)
+    public static RgbPixels Render(IReadOnlyList<(string Caption, float[] Pixels)> panels, int size, int zoom)
     {
         if (panels.Count == 0) throw new ArgumentException("a crop strip needs at least one panel");
-        int cell = size * zoom;
-        var canvas = new RgbCanvas(Gap + panels.Count * (cell + Gap), CaptionHeight + cell + Gap, Rgb.White);
-        int maxChars = cell / BitmapFont.Advance;
-        for (int i = 0; i < panels.Count; i++)
-        {
-            int x = Gap + i * (cell + Gap);
-            var caption = panels[i].Caption.Length > maxChars ? panels[i].Caption[..maxChars] : panels[i].Caption;
-            canvas.DrawText(x + (cell - BitmapFont.Measure(caption)) / 2, 4, caption, Rgb.Black);
-            canvas.Paste(panels[i].Pixels, size, size, x, CaptionHeight, zoom);
-        }
-        return canvas;
+        return LabelledRow.Render(panels.Select(p => new LabelledImage(p.Caption, p.Pixels, size, size)).ToList(), Gap, Gap, zoom);
     }
 }

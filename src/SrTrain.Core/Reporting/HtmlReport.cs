@@ -4,11 +4,11 @@ using System.Text;
 
 namespace SrTrain.Core.Reporting;
 
-/// <summary>Renders an <see cref="AblationReport"/> as one HTML page: tables, the loss plots as inline SVG, crops as PNG.</summary>
+/// <summary>Renders an <see cref="AblationReport"/> as one HTML page: tables, the loss plots and crops as PNG (each plot
+/// links to its SVG).</summary>
 public static class HtmlReport
 {
-    /// <summary><paramref name="readSvg"/> returns the SVG text of a plot file (relative to the report).</summary>
-    public static string Render(AblationReport r, Func<string, string> readSvg)
+    public static string Render(AblationReport r)
     {
         var inv = CultureInfo.InvariantCulture;
         string E(string s) => WebUtility.HtmlEncode(s);
@@ -17,7 +17,7 @@ public static class HtmlReport
         sb.Append(inv, $"<title>Ablation {E(r.Name)}</title>\n");
         sb.Append("<style>body{font-family:sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222}" +
                   "table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #ccc;padding:4px 8px}td.n{text-align:right}" +
-                  "th{background:#f3f3f3}figure{margin:1em 0}img{image-rendering:pixelated;max-width:100%}</style>\n</head>\n<body>\n");
+                  "th{background:#f3f3f3}figure{margin:1em 0}img{max-width:100%}img.crop{image-rendering:pixelated}</style>\n</head>\n<body>\n");
         sb.Append(inv, $"<h1>Ablation {E(r.Name)}: x{r.Scale} super-resolution</h1>\n");
         sb.Append(inv, $"<p>From <code>{E(Path.GetFileName(r.Source))}</code>, {r.Created:yyyy-MM-dd HH:mm}, device {E(r.Device)}.</p>\n<ul>\n");
         foreach (var note in r.Notes) sb.Append(inv, $"<li>{E(note)}</li>\n");
@@ -45,14 +45,16 @@ public static class HtmlReport
 
         if (r.Plots.Count > 0)
         {
-            sb.Append("<h2>Loss curves</h2>\n");
-            foreach (var p in r.Plots) sb.Append("<figure>\n").Append(readSvg(p.SvgFile)).Append("</figure>\n");
+            sb.Append("<h2>Loss curves</h2>\n<p>").Append(E(MarkdownReport.LossCurvesNote(r))).Append("</p>\n");
+            foreach (var p in r.Plots)
+                sb.Append(inv, $"<figure><img src=\"{E(p.PngFile)}\" alt=\"{E(p.Plot.Title)}\" width=\"640\"><figcaption>{E(p.Plot.Title)} " +
+                               $"(<a href=\"{E(p.SvgFile)}\">SVG</a>)</figcaption></figure>\n");
         }
         if (r.Crops.Count > 0)
         {
             sb.Append("<h2>Crops</h2>\n");
             foreach (var c in r.Crops)
-                sb.Append(inv, $"<figure><img src=\"{E(c.PngFile)}\" alt=\"{E(c.Image)}\"><figcaption>{E(c.Set)}/{E(c.Image)}, {c.Size}x{c.Size} HR pixels at " +
+                sb.Append(inv, $"<figure><img class=\"crop\" src=\"{E(c.PngFile)}\" alt=\"{E(c.Image)}\"><figcaption>{E(c.Set)}/{E(c.Image)}, {c.Size}x{c.Size} HR pixels at " +
                                $"(top {c.Top}, left {c.Left}): {E(string.Join(" | ", c.Panels))}</figcaption></figure>\n");
         }
         sb.Append("</body>\n</html>\n");

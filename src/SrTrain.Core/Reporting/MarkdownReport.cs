@@ -36,7 +36,7 @@ public static class MarkdownReport
 
         if (r.Plots.Count > 0)
         {
-            sb.Append("## Loss curves\n\n");
+            sb.Append("## Loss curves\n\n").Append(LossCurvesNote(r)).Append("\n\n");
             foreach (var p in r.Plots) sb.Append(inv, $"![{p.Plot.Title}]({p.PngFile})\n\n");
         }
         if (r.Crops.Count > 0)
@@ -61,6 +61,16 @@ public static class MarkdownReport
             var delta = bic is null ? "-" : (s.PsnrRgb - bic.PsnrRgb).ToString("+0.00;-0.00;0.00", inv) + " dB";
             yield return (run.Label, run.GeneratorParameters.ToString("N0", inv), s, delta);
         }
+    }
+
+    /// <summary>How to read the loss figures: what the faint and the solid lines are, where a stage that starts from another run sits.</summary>
+    internal static string LossCurvesNote(AblationReport r)
+    {
+        double weight = r.Plots.Count > 0 ? r.Plots[0].Plot.Smoothing : 0;
+        var lines = weight > 0
+            ? string.Create(CultureInfo.InvariantCulture, $"Solid lines: the logged losses smoothed as TensorBoard does (EMA with debiasing, weight {weight:0.###}); faint lines: the raw values.")
+            : "Lines: the logged losses, unsmoothed.";
+        return lines + " A run that starts from another run's weights is drawn after that run's last iteration (dashed line).";
     }
 
     internal static string Duration(double seconds) =>

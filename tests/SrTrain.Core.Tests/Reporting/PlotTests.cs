@@ -1,109 +1,77 @@
 using System.Xml.Linq;
+using SkiaSharp;
+using SrTrain.Core.Reporting;
 using SrTrain.Core.Reporting.Plots;
-using SrTrain.Core.Reporting.Raster;
 
 namespace SrTrain.Core.Tests.Reporting;
 
 public class PlotTests
 {
-    private static LinePlot Falling(bool logY = true) => new("l_pix during training", "iteration", "l_pix",
+    private static RunSummary Run(string name, string label, long iterations, string? initFrom, string key, IEnumerable<double> iters, Func<double, double> loss) =>
+        new(name, label, initFrom is null ? "SRModel" : "ESRGANModel", "RRDBNet", 1000, null, iterations, 16, 48, 0.1, 10, initFrom, "L1Loss x1", null,
+            new Dictionary<string, IReadOnlyList<(double, double)>> { [key] = iters.Select(i => (i, loss(i))).ToList() });
+
+    private static IEnumerable<double> Every(double step, double last) => Enumerable.Range(1, (int)(last / step)).Select(i => i * step);
+
+    /// <summary>The quickstart's shape: SRResNet alone, ESRGAN-PSNR for 1200 iterations, ESRGAN's GAN stage (50) from it.</summary>
+    private static List<RunSummary> Stages() =>
     [
-        new PlotSeries("SRResNet", Enumerable.Range(1, 50).Select(i => (i * 10.0, 0.2 / i)).ToList()),
-        new PlotSeries("EDSR <b>&", Enumerable.Range(1, 50).Select(i => (i * 10.0, 0.1 / Math.Sqrt(i))).ToList()),
-    ], logY);
+        Run("srresnet", "SRResNet", 800, null, "l_pix", Every(20, 800), i => 0.2 / Math.Sqrt(i)),
+        Run("esrgan_psnr", "ESRGAN-PSNR", 1200, null, "l_pix", Every(20, 1200), i => 0.3 / Math.Sqrt(i)),
+        Run("esrgan", "ESRGAN", 50, "esrgan_psnr", "l_g_pix", Every(10, 50), i => 0.01 + i * 1e-5),
+    ];
+
+    private static string FigureKey(string key) => key == "l_g_pix" ? "l_pix" : key;
 
     [Fact]
-    public void NiceTicksAreRoundNumbersCoveringTheRange()
+    public void Gan_stage_is_drawn_after_the_last_iteration_of_the_stage_it_starts_from()
     {
-        Assert.Equal([0, 0.2, 0.4, 0.6, 0.8, 1.0], PlotLayout.NiceTicks(0, 1, 5).Select(t => Math.Round(t, 9)));
-        Assert.Equal([100, 200, 300, 400, 500], PlotLayout.NiceTicks(10, 500, 6));
-        var layout = new PlotLayout(Falling());
-        Assert.True(layout.LogY);
-        // Decades (or 1-2-5 within a short range) on the log axis, all inside the range.
-        Assert.All(layout.YTicks, t => Assert.InRange(t, layout.YMin, layout.YMax));
-        Assert.Contains(layout.YTicks, t => Math.Abs(t - Math.Log10(0.01)) < 1e-9);
-        Assert.Equal("1e-4", PlotLayout.Format(1e-4));
-        Assert.Equal("0.05", PlotLayout.Format(0.05));
-        Assert.Equal("4000", PlotLayout.Format(4000));
+        var runs = Stages();
+        var plot = LossFigure.Build("l_pix", runs, FigureKey);
+        Assert.Equal(["SRResNet", "ESRGAN-PSNR", "ESRGAN"], plot.Series.Select(s => s.Name));
+        var psnr = plot.Series[1].Points;
+        var gan = plot.Series[2].Points;
+        Assert.Equal(1200, psnr[^1].X);
+        Assert.Equal(1210, gan[0].X);                                           // its iteration 10 is the 1210th overall
+        Assert.True(gan.All(p => p.X > psnr[^1].X));
+        Assert.Equal(1250, gan[^1].X);
+        Assert.Equal(20, plot.Series[0].Points[0].X);                          // independent runs start at 0
+        var marker = Assert.Single(plot.Markers!);
+        Assert.Equal(new PlotMarker(1200, "ESRGAN starts from ESRGAN-PSNR"), marker);
+
+        // A stage from a stage: the offsets add up.
+        runs.Add(Run("esrgan2", "ESRGAN more", 30, "esrgan", "l_g_pix", Every(10, 30), _ => 0.01));
+        Assert.Equal(1250, LossFigure.StageStarts(runs)["esrgan2"]);
     }
 
     [Fact]
-    public void DataMapsInsideThePlotAreaAndNaNBreaksACurve()
+    public void Png_decodes_at_the_plot_size_with_the_smoothed_line_in_the_series_colour()
     {
-        var layout = new PlotLayout(Falling());
-        Assert.Equal(layout.Left, layout.Px(10), 6);
-        Assert.Equal(layout.Right, layout.Px(500), 6);
-        Assert.True(layout.Py(0.2) < layout.Py(0.004), "larger values are drawn higher");
-        var broken = new PlotSeries("x", [(1, 1), (2, double.NaN), (3, 2), (4, 3)]);
-        var segments = new PlotLayout(new LinePlot("t", "x", "y", [broken])).Segments(broken).ToList();
-        Assert.Equal([1, 2], segments.Select(s => s.Count));
+        var plot = LossFigure.Build("l_pix", Stages(), FigureKey);
+        using var bitmap = SKBitmap.Decode(LinePlotRenderer.Png(plot));
+        Assert.Equal((LinePlotRenderer.Width, LinePlotRenderer.Height), (bitmap.Width, bitmap.Height));
+        int Count(SKColor c) => Enumerable.Range(0, bitmap.Height).Sum(y => Enumerable.Range(0, bitmap.Width)
+            .Count(x => bitmap.GetPixel(x, y) is var p && Math.Abs(p.Red - c.Red) + Math.Abs(p.Green - c.Green) + Math.Abs(p.Blue - c.Blue) < 40));
+        for (int i = 0; i < 3; i++)
+            Assert.True(Count(SKColor.Parse(LinePlotRenderer.Palette[i])) > 30, $"series {i} is drawn in {LinePlotRenderer.Palette[i]}");
     }
 
     [Fact]
-    public void SvgIsWellFormedWithOneCurvePerSeriesAndEscapedNames()
+    public void Svg_holds_every_series_marker_and_distinct_tick_label()
     {
-        var svg = SvgPlot.Render(Falling());
-        var doc = XDocument.Parse(svg);
-        XNamespace ns = "http://www.w3.org/2000/svg";
-        Assert.Equal(ns + "svg", doc.Root!.Name);
-        Assert.Equal(2, doc.Descendants(ns + "polyline").Count());
-        Assert.Contains(doc.Descendants(ns + "text"), t => t.Value == "EDSR <b>&");
-        Assert.Contains(doc.Descendants(ns + "text"), t => t.Value == "l_pix during training");
-        // Every polyline point lies inside the picture.
-        foreach (var line in doc.Descendants(ns + "polyline"))
-            foreach (var pair in line.Attribute("points")!.Value.Split(' '))
-            {
-                var xy = pair.Split(',').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-                Assert.InRange(xy[0], PlotLayout.MarginLeft, 640 - PlotLayout.MarginRight);
-                Assert.InRange(xy[1], PlotLayout.MarginTop, 400 - PlotLayout.MarginBottom);
-            }
+        var percep = new LinePlot("l_percep during training", "iteration", "l_percep",
+            [new PlotSeries("ESRGAN <GAN> & co", Every(10, 50).Select(i => (i, 0.0012 + 0.00005 * Math.Sin(i))).ToList())], LogY: true,
+            Markers: [new PlotMarker(0, "start")]);
+        var doc = XDocument.Parse(LinePlotRenderer.Svg(percep));
+        Assert.Equal("svg", doc.Root!.Name.LocalName);
+        var texts = doc.Descendants().Where(e => e.Name.LocalName == "text").Select(e => e.Value.Trim()).ToList();
+        Assert.Contains("ESRGAN <GAN> & co", texts);
+        Assert.Contains("start", texts);
+        Assert.Contains("l_percep during training", texts);
+        var ticks = AxisTicks.Log(percep.Series[0].Points.Min(p => p.Y), percep.Series[0].Points.Max(p => p.Y));
+        Assert.All(ticks, t => Assert.Contains(t.Label, texts));
+        Assert.Equal(ticks.Count, ticks.Select(t => t.Label).Distinct().Count());
+        // Glyph position lists end without a separator (Skia writes "1.5, 7.2, ").
+        Assert.DoesNotContain(doc.Descendants().Attributes(), a => a.Name.LocalName is "x" or "y" && a.Value.TrimEnd().EndsWith(','));
     }
-
-    [Fact]
-    public void RasterPlotDrawsTheFallingCurveFromTopLeftToBottomRight()
-    {
-        var plot = new LinePlot("falling", "iteration", "loss", [Falling().Series[0]]);
-        var canvas = RasterPlot.Render(plot);
-        var layout = new PlotLayout(plot);
-        var blue = PlotLayout.SeriesColor(0);
-        int RowOfCurve(int x) => Enumerable.Range((int)layout.Top, (int)(layout.Bottom - layout.Top))
-            .Where(y => Close(canvas[x, y], blue)).DefaultIfEmpty(-1).First();
-        int left = RowOfCurve((int)layout.Left + 3), right = RowOfCurve((int)layout.Right - 3);
-        Assert.True(left > 0 && right > 0, "the curve is drawn at both ends");
-        Assert.True(left < right, $"a falling loss starts high (row {left}) and ends low (row {right})");
-        // Text is drawn: the title's first glyph leaves ink in the title band.
-        int ink = 0;
-        for (int y = 8; y < 8 + 14; y++)
-            for (int x = PlotLayout.MarginLeft; x < PlotLayout.MarginLeft + 12; x++)
-                if (canvas[x, y].R < 0.5f) ink++;
-        Assert.True(ink > 10, $"title ink pixels: {ink}");
-    }
-
-    [Fact]
-    public void CanvasTensorIsChwWithTheCanvasPixels()
-    {
-        var canvas = new RgbCanvas(5, 3, Rgb.White);
-        canvas.FillRect(1, 2, 1, 1, new Rgb(1, 0, 0.5f));
-        using var scope = LibTorch.NewDisposeScope();
-        var t = canvas.ToTensor().ToArray<float>();
-        Assert.Equal(3 * 3 * 5, t.Length);
-        Assert.Equal(1f, t[0 * 15 + 2 * 5 + 1]);     // channel 0, row 2, column 1
-        Assert.Equal(0f, t[1 * 15 + 2 * 5 + 1]);
-        Assert.Equal(0.5f, t[2 * 15 + 2 * 5 + 1]);
-        Assert.Equal(1f, t[1 * 15]);
-        Assert.Equal([3L, 3, 5], canvas.ToTensor().Shape);
-    }
-
-    [Fact]
-    public void EveryPrintableCharacterHasAGlyphOrAVisibleBox()
-    {
-        foreach (var c in "0123456789 ABCDEFGHIJKLMNOPQRSTUVWXYZ abcdefghijklmnopqrstuvwxyz .,:;-_+=()[]/%'\"<>!?|*#&@~^$")
-        {
-            bool any = Enumerable.Range(0, BitmapFont.GlyphHeight).Any(r => Enumerable.Range(0, BitmapFont.GlyphWidth).Any(col => BitmapFont.Ink(c, r, col)));
-            Assert.True(any == (c != ' '), $"glyph '{c}'");
-        }
-        Assert.Equal(BitmapFont.Advance * 3 - 1, BitmapFont.Measure("abc"));
-    }
-
-    private static bool Close(Rgb a, Rgb b) => Math.Abs(a.R - b.R) < 0.15 && Math.Abs(a.G - b.G) < 0.15 && Math.Abs(a.B - b.B) < 0.15;
 }
