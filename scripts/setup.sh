@@ -6,8 +6,9 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 config="${SRTRAIN_CONFIGURATION:-Release}"
 
 # libtorch (engine), OpenCV codecs (image I/O), the toolchain for the native shim, and
-# Debian's PyTorch/OpenCV/NumPy that the tests use as the reference implementation.
-packages=(libtorch-dev libopencv-imgcodecs-dev libpng-dev cmake g++ make python3-torch python3-numpy python3-scipy python3-opencv)
+# Debian's PyTorch/OpenCV/NumPy that the tests use as the reference implementation; ffmpeg for video
+# upscaling (`srtrain infer -i clip.mp4`) and python3-onnx, whose checker the ONNX export tests run.
+packages=(libtorch-dev libopencv-imgcodecs-dev libpng-dev cmake g++ make python3-torch python3-numpy python3-scipy python3-opencv ffmpeg python3-onnx)
 
 source "$root/scripts/lib/apt-packages.sh"
 ensure_packages setup "${packages[@]}"
