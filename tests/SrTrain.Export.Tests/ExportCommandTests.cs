@@ -37,6 +37,25 @@ public sealed class ExportCommandTests
     }
 
     [Fact]
+    public void Static_fp16_export_fixes_the_input_shape_and_verifies_within_1e_2()
+    {
+        var dir = RepoPaths.NewTempDir("srtrain-export-static");
+        var pth = CliRun.Checkpoint(dir, "RRDBNet", 4, Rrdb, "conv_last.bias");
+        var onnx = Path.Combine(dir, "static.onnx");
+        var run = CliRun.Srtrain(["export", "--model", pth, "--arch", "RRDBNet", .. Rrdb.SelectMany(o => new[] { "--arch-opt", o }),
+                                  "--scale", "4", "-o", onnx, "--static", "1x3x12x10", "--fp16", "--verify"]);
+        Assert.True(run.Code == 0, run.Stdout + run.Stderr);
+        Assert.Contains("float16, static 1x3x12x10", run.Stdout);
+        Assert.Contains("verify: random [1x3x12x10]", run.Stdout);
+        var dims = PythonReference.Run("""
+            import sys, onnx
+            m = onnx.load(sys.argv[1])
+            print([d.dim_value for d in m.graph.input[0].type.tensor_type.shape.dim], [d.dim_value for d in m.graph.output[0].type.tensor_type.shape.dim])
+            """, onnx);
+        Assert.Equal("[1, 3, 12, 10] [1, 3, 48, 40]", dims.Trim());
+    }
+
+    [Fact]
     public void Exported_file_passes_the_onnx_checker_and_records_arch_and_scale()
     {
         var dir = RepoPaths.NewTempDir("srtrain-export-checker");
