@@ -36,6 +36,18 @@ public sealed class OnnxExporterTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public void Opset_13_loads_and_matches_too()
+    {
+        var c = ExportCase.Get("RRDBNet_x2");
+        using var net = c.Build();
+        var path = Path.Combine(RepoPaths.NewTempDir("srtrain-onnx-opset"), "rrdb_opset13.onnx");
+        OnnxExporter.Save(net, new OnnxModelInfo(c.Arch, c.Scale, new Dictionary<string, string>(), OnnxExporter.InputMultiple(net)),
+                          new OnnxExportOptions(Opset: 13), path);
+        using var model = OnnxModel.Load(path);
+        Assert.All(OnnxVerification.CompareRandom(net, model, 3, model.Info.InputMultiple), r => Assert.True(r.MaxAbsError <= 1e-4, r.ToString()));
+    }
+
     /// <summary>The photo, cropped to the arch's input multiple (RRDBNet x1: 20x24).</summary>
     private static VerificationResult Photo(Torch.Nn.Module net, OnnxModel model)
     {

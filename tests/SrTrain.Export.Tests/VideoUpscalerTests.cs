@@ -47,6 +47,18 @@ public sealed class VideoUpscalerTests
         Assert.True(actual.Data.Average(v => (v - mean) * (v - mean)) > 0.005, "frame 10 is not flat");
     }
 
+    [Theory]
+    [InlineData("yuv420p", false)]
+    [InlineData("nv12", false)]
+    [InlineData("bgr0", false)]
+    [InlineData("rgb24", false)]
+    [InlineData("yuv420p10le", true)]
+    [InlineData("gbrp12le", true)]
+    [InlineData("gray16le", true)]
+    [InlineData("rgb48le", true)]
+    public void Frames_of_more_than_8_bits_travel_as_16_bit_rgb(string pixelFormat, bool high) =>
+        Assert.Equal(high, new VideoInfo(2, 2, "1/1", 1, 1, 1, pixelFormat, false).HighBitDepth);
+
     [Fact]
     public void Missing_ffmpeg_names_the_debian_package()
     {

@@ -77,7 +77,16 @@ public sealed class OnnxModel : IDisposable
         var shape = x.Shape.ToArray();
         using var input = OrtValue.CreateTensorValueFromMemory(data, shape);
         using var runOptions = new RunOptions();
-        using var outputs = session.Run(runOptions, [OnnxExporter.InputName], [input], [OnnxExporter.OutputName]);
+        IDisposableReadOnlyCollection<OrtValue> outputs;
+        try
+        {
+            outputs = session.Run(runOptions, [OnnxExporter.InputName], [input], [OnnxExporter.OutputName]);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new InvalidDataException($"{Path}: ONNX Runtime failed on input [{string.Join(", ", shape)}]: {e.Message}", e);
+        }
+        using var owned = outputs;
         var output = outputs[0];
         var outShape = output.GetTensorTypeAndShape().Shape;
         return Tensor.From(output.GetTensorDataAsSpan<float>(), outShape);

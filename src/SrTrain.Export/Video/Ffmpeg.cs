@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace SrTrain.Export.Video;
 
@@ -9,9 +10,8 @@ namespace SrTrain.Export.Video;
 public sealed record VideoInfo(int Width, int Height, string FrameRate, double FramesPerSecond, long? FrameCount,
                                double? Duration, string PixelFormat, bool HasAudio)
 {
-    /// <summary>More than 8 bits per sample (10-bit HEVC, 16-bit PNG sequences): frames travel as rgb48le.</summary>
-    public bool HighBitDepth => PixelFormat.Contains("10") || PixelFormat.Contains("12") || PixelFormat.Contains("14")
-                                || PixelFormat.Contains("16") || PixelFormat.Contains("48") || PixelFormat.Contains("64");
+    /// <summary>More than 8 bits per sample (yuv420p10le, gray16le, rgb48le; not nv12): frames travel as rgb48le.</summary>
+    public bool HighBitDepth => Regex.IsMatch(PixelFormat, @"(p|gray|ya)(9|10|12|14|16)(le|be)?$|(48|64)(le|be)?$");
 
     /// <summary>Frames to expect: the stream's count, else duration x rate (for the ETA).</summary>
     public long? ExpectedFrames => FrameCount ?? (Duration is { } d ? (long)Math.Round(d * FramesPerSecond) : null);
