@@ -77,6 +77,31 @@ public sealed class ExportCommandTests
     }
 
     [Fact]
+    public void Every_arch_in_float32_and_float16_passes_the_onnx_checker()
+    {
+        var dir = RepoPaths.NewTempDir("srtrain-export-checker-all");
+        var files = new List<string>();
+        foreach (var c in ExportCase.All)
+        {
+            using var net = c.Build();
+            foreach (bool fp16 in new[] { false, true })
+            {
+                var path = Path.Combine(dir, $"{c.Name}{(fp16 ? "_fp16" : "")}.onnx");
+                OnnxExporter.Save(net, new OnnxModelInfo(c.Arch, c.Scale, new Dictionary<string, string>(), OnnxExporter.InputMultiple(net), fp16),
+                                  new OnnxExportOptions(Fp16: fp16, FoldBatchNorm: c.FoldBatchNorm), path);
+                files.Add(path);
+            }
+        }
+        var stdout = PythonReference.Run("""
+            import sys, onnx
+            for path in sys.argv[1:]:
+                onnx.checker.check_model(onnx.load(path), full_check=True)
+            print(len(sys.argv) - 1)
+            """, [.. files]);
+        Assert.Equal(files.Count.ToString(), stdout.Trim());
+    }
+
+    [Fact]
     public void A_module_without_an_onnx_mapping_is_named_with_its_op()
     {
         using var net = new Sequential(new Conv2d(3, 4, 3, padding: 1), new Linear(4, 4));
