@@ -16,13 +16,16 @@ public sealed class ExportCommandTests
         var pth = CliRun.Checkpoint(dir, "RRDBNet", 2, Rrdb, "conv_last.bias");
         var onnx = Path.Combine(dir, "model.onnx");
         string[] archArgs = ["--arch", "RRDBNet", .. Rrdb.SelectMany(o => new[] { "--arch-opt", o }), "--scale", "2"];
-        var export = CliRun.Srtrain(["export", "--model", pth, .. archArgs, "-o", onnx, "--verify"]);
-        Assert.True(export.Code == 0, export.Stdout + export.Stderr);
-        Assert.Contains("verify: random", export.Stdout);
-
         // 21x17: odd, so RRDBNet x2 needs its input padded to even sizes in both paths.
         var input = Path.Combine(dir, "in", "photo.png");
         ImageIO.Write(input, CliRun.Picture(21, 17));
+        var even = Path.Combine(dir, "even.png");
+        ImageIO.Write(even, CliRun.Picture(20, 16));
+        var export = CliRun.Srtrain(["export", "--model", pth, .. archArgs, "-o", onnx, "--verify-image", even]);
+        Assert.True(export.Code == 0, export.Stdout + export.Stderr);
+        Assert.Contains("verify: random 16x16 [1x3x16x16]", export.Stdout);
+        Assert.Contains("verify: random 14x10 [2x3x14x10]", export.Stdout);
+        Assert.Contains("verify: even.png [1x3x20x16]", export.Stdout);
         var viaPth = CliRun.Srtrain(["infer", "--model", pth, .. archArgs, "-i", input, "-o", Path.Combine(dir, "pth")]);
         Assert.True(viaPth.Code == 0, viaPth.Stderr);
         var viaOnnx = CliRun.Srtrain("infer", "--model", onnx, "-i", input, "-o", Path.Combine(dir, "onnx"));

@@ -31,15 +31,18 @@ public static class OnnxVerification
         return new VerificationResult(label, x.Shape.ToArray(), err);
     }
 
-    /// <summary>Random inputs at two sizes, one odd (a multiple of the arch's input multiple when it needs one), from the one file.</summary>
+    /// <summary>Random inputs at two sizes from the one file: 1 image of 32x32, then a batch of 2 at an odd size (for
+    /// RRDBNet x1/x2 an odd number of unshuffle blocks), so batch, height and width all vary.</summary>
     public static IReadOnlyList<VerificationResult> CompareRandom(Module net, OnnxModel model, long channels, int multiple)
     {
         var sizes = multiple == 1 ? new (long, long)[] { (32, 32), (27, 19) } : [(8L * multiple, 8L * multiple), (7L * multiple, 5L * multiple)];
         var results = new List<VerificationResult>();
+        long batch = 1;
         foreach (var (h, w) in sizes)
         {
             using var scope = LibTorch.NewDisposeScope();
-            results.Add(Compare(net, model, Tensor.Rand([1, channels, h, w]), $"random {h}x{w}"));
+            results.Add(Compare(net, model, Tensor.Rand([batch, channels, h, w]), $"random {h}x{w}"));
+            batch++;
         }
         return results;
     }
