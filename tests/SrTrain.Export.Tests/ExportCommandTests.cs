@@ -134,5 +134,9 @@ public sealed class ExportCommandTests
         var notOnnx = CliRun.Srtrain("infer", "--model", pth + ".onnx", "-i", picture, "-o", dir);
         Assert.Equal(2, notOnnx.Code);
         Assert.Contains(".onnx does not exist", notOnnx.Stderr);
+
+        var noArch = CliRun.Srtrain("infer", "--model", pth, "--scale", "4", "-i", picture, "-o", dir);
+        Assert.Equal(2, noArch.Code);
+        Assert.Contains("--arch is required", noArch.Stderr);
     }
 }
