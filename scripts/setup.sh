@@ -6,10 +6,11 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 config="${SRTRAIN_CONFIGURATION:-Release}"
 
 # libtorch (engine), OpenCV codecs (image I/O), the toolchain for the native shim, Debian's
-# PyTorch/OpenCV/NumPy/PIL that the tests use as the reference implementation, and the
-# one font of the report's figures (DejaVu Sans; ScottPlot's SkiaSharp comes from NuGet).
+# PyTorch/OpenCV/NumPy/PIL that the tests use as the reference implementation, the one font of
+# the report's figures (DejaVu Sans; ScottPlot's SkiaSharp comes from NuGet), ffmpeg for video
+# upscaling (`srtrain infer -i clip.mp4`) and python3-onnx, whose checker the ONNX export tests run.
 packages=(libtorch-dev libopencv-imgcodecs-dev libpng-dev cmake g++ make python3-torch python3-numpy python3-scipy python3-opencv python3-pil
-          fonts-dejavu-core)
+          fonts-dejavu-core ffmpeg python3-onnx)
 
 source "$root/scripts/lib/apt-packages.sh"
 ensure_packages setup "${packages[@]}"
@@ -17,7 +18,8 @@ ensure_packages setup "${packages[@]}"
 # Every Python module the tests and tests/fixtures scripts import, with the Debian package that provides it: a module
 # that was installed by hand on one machine must not be what makes the suite pass there. Checked by importing it
 # with the interpreter the tests use, so a broken or shadowed install is caught too.
-declare -A python_modules=([torch]=python3-torch [numpy]=python3-numpy [scipy]=python3-scipy [cv2]=python3-opencv [PIL]=python3-pil)
+declare -A python_modules=([torch]=python3-torch [numpy]=python3-numpy [scipy]=python3-scipy [cv2]=python3-opencv [PIL]=python3-pil
+                          [onnx]=python3-onnx)
 ensure_python_modules setup /usr/bin/python3 python_modules
 
 if ! command -v dotnet >/dev/null; then

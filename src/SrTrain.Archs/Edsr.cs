@@ -38,6 +38,9 @@ public sealed class Edsr : Module
 
     public int Upscale { get; }
 
+    /// <summary>img_range: inputs are scaled by it after the mean shift (255 = the original EDSR's pixel range).</summary>
+    public double ImgRange => imgRange;
+
     public override Tensor Forward(Tensor x)
     {
         using var scope = LibTorch.NewDisposeScope();

@@ -51,6 +51,9 @@ public sealed class Mdsr : Module
     /// <summary>The scales this network has branches for.</summary>
     public IReadOnlyList<int> Upscales => upscales;
 
+    /// <summary>img_range: inputs are scaled by it after the mean shift.</summary>
+    public double ImgRange => imgRange;
+
     /// <summary>The scale used by <see cref="Forward(Tensor)"/>.</summary>
     public int Upscale
     {

@@ -16,6 +16,7 @@ public static class Program
         root.Subcommands.Add(ListCommand.Create());
         root.Subcommands.Add(OptionsCommand.Create());
         root.Subcommands.Add(InferCommand.Create());
+        root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(InterpCommand.Create());
         root.Subcommands.Add(MetricsCommand.Create());
         root.Subcommands.Add(AblationCommand.Create());

@@ -23,6 +23,9 @@ public sealed class ResidualBlockNoBN : Module
         if (!pytorchInit) Init.ScaledMsra(this, 0.1);
     }
 
+    /// <summary>res_scale: the residual branch is multiplied by it before the skip is added.</summary>
+    public double ResScale => resScale;
+
     public override Tensor Forward(Tensor x)
     {
         using var scope = LibTorch.NewDisposeScope();

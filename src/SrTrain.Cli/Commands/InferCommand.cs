@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Diagnostics;
 using Spectre.Console;
 using SrTrain.Cli.Inference;
+using SrTrain.Export.Runtime;
+using SrTrain.Export.Video;
 using SrTrain.Torch;
 
 namespace SrTrain.Cli.Commands;
@@ -12,12 +14,12 @@ internal static class InferCommand
 {
     public static Command Create()
     {
-        var model = new Option<FileInfo>("--model", "-m") { Description = "checkpoint (.pth BasicSR or ESRGAN-release layout, or .safetensors)", Required = true };
-        var arch = new Option<string>("--arch") { Description = "registered arch, e.g. RRDBNet (see `srtrain list archs`)", Required = true };
+        var model = new Option<FileInfo>("--model", "-m") { Description = "checkpoint (.pth BasicSR or ESRGAN-release layout, or .safetensors), or an .onnx file from `srtrain export`", Required = true };
+        var arch = new Option<string>("--arch") { Description = "registered arch, e.g. RRDBNet (see `srtrain list archs`); not needed for .onnx" };
         var archOpt = ArchOptions();
-        var scale = new Option<int>("--scale", "-s") { Description = "upscaling factor (set under the arch's own key: scale, upscale)", Required = true };
-        var input = new Option<string>("--input", "-i") { Description = "an image file or a folder of images", Required = true };
-        var output = new Option<string>("--output", "-o") { Description = "output folder for the SR PNGs", Required = true };
+        var scale = new Option<int?>("--scale", "-s") { Description = "upscaling factor (set under the arch's own key: scale, upscale); not needed for .onnx" };
+        var input = new Option<string>("--input", "-i") { Description = "an image file, a folder of images, or a video (.mp4, .mkv, ...; needs ffmpeg)", Required = true };
+        var output = new Option<string>("--output", "-o") { Description = "output folder for the SR PNGs (for a video: the output video file)", Required = true };
         var paramKey = ParamKey();
         var tile = new Option<int>("--tile") { Description = "LQ tile size for bounded memory (0 = whole image)", DefaultValueFactory = _ => 0 };
         var tilePad = new Option<int>("--tile-pad") { Description = "context pixels around each tile", DefaultValueFactory = _ => 10 };
@@ -25,20 +27,32 @@ internal static class InferCommand
         var alpha = new Option<AlphaUpsampler>("--alpha-upsampler") { Description = "how an alpha channel is enlarged: bicubic (MATLAB) or net", DefaultValueFactory = _ => AlphaUpsampler.Bicubic };
         var suffix = new Option<string>("--suffix") { Description = "output name = <input stem>_<suffix>.png (empty: same stem)", DefaultValueFactory = _ => "" };
         var device = Device();
-        var command = new Command("infer", "super-resolve images with a trained generator")
+        var codec = new Option<string>("--codec") { Description = "video: ffmpeg encoder of the output", DefaultValueFactory = _ => "libx264" };
+        var crf = new Option<int>("--crf") { Description = "video: constant rate factor for x264/x265/VP9/AV1 (lower is better)", DefaultValueFactory = _ => 18 };
+        var command = new Command("infer", "super-resolve images or a video with a trained generator (.pth or exported .onnx)")
         {
-            model, arch, archOpt, scale, input, output, paramKey, tile, tilePad, ensemble, alpha, suffix, device,
+            model, arch, archOpt, scale, input, output, paramKey, tile, tilePad, ensemble, alpha, suffix, device, codec, crf,
         };
         command.SetAction(result =>
         {
             var settings = new UpscaleSettings(result.GetValue(tile), result.GetValue(tilePad), result.GetValue(ensemble),
                                                result.GetValue(alpha), Torch.Device.Parse(result.GetValue(device)!));
             settings.Validate();
-            var inputs = Upscaler.ListInputs(result.GetValue(input)!);
+            var modelPath = result.GetValue(model)!.FullName;
+            var inputPath = result.GetValue(input)!;
+            bool video = VideoUpscaler.IsVideo(inputPath) && File.Exists(inputPath);
+            var encode = new VideoEncodeSettings(result.GetValue(codec)!, result.GetValue(crf));
+            if (video) encode.Validate();
+            var inputs = video ? [] : Upscaler.ListInputs(inputPath);
             var outDir = result.GetValue(output)!;
-            using var upscaler = Upscaler.Load(result.GetValue(arch)!, Upscaler.ParseOptions(result.GetValue(archOpt)),
-                                               result.GetValue(scale), result.GetValue(model)!.FullName, result.GetValue(paramKey),
-                                               settings, note => Console.Error.WriteLine($"infer: {note}"));
+            using var onnx = InferSources.IsOnnx(modelPath) ? OnnxModel.Load(modelPath) : null;
+            using var upscaler = onnx is not null
+                ? InferSources.OnnxUpscaler(onnx, result.GetValue(arch), result.GetValue(scale), settings)
+                : Upscaler.Load(result.GetValue(arch) ?? throw new ArgumentException($"--arch is required with {modelPath} (only an .onnx file records its arch)"),
+                                Upscaler.ParseOptions(result.GetValue(archOpt)),
+                                result.GetValue(scale) ?? throw new ArgumentException($"--scale is required with {modelPath} (only an .onnx file records its scale)"),
+                                modelPath, result.GetValue(paramKey), settings, note => Console.Error.WriteLine($"infer: {note}"));
+            if (video) return InferSources.Video(upscaler, inputPath, outDir, encode);
             var written = Run(upscaler, inputs, outDir, result.GetValue(suffix));
             Console.WriteLine($"{written.Count} image(s) written to {outDir}");
             return 0;
