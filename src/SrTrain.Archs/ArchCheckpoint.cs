@@ -7,7 +7,7 @@ namespace SrTrain.Archs;
 
 /// <summary>Loads checkpoint weights into an arch the way BasicSR's <c>load_network</c> does, and a little more:
 /// strips the <c>module.</c> prefix that DataParallel/DistributedDataParallel checkpoints carry, and lets an arch
-/// that is an <see cref="Core.Contracts.ICheckpointKeyAdapter"/> convert foreign layouts (<see cref="RrdbNet"/>: the
+/// that is an <see cref="Abstractions.Contracts.ICheckpointKeyAdapter"/> convert foreign layouts (<see cref="RrdbNet"/>: the
 /// ESRGAN release's, <see cref="EsrganReleaseLayout"/>), through the same <see cref="CheckpointKeys"/> the
 /// training engine uses.</summary>
 public static class ArchCheckpoint

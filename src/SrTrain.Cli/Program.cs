@@ -1,6 +1,6 @@
 using System.CommandLine;
 using SrTrain.Cli.Commands;
-using SrTrain.Core.Registry;
+using SrTrain.Abstractions.Registry;
 using SrTrain.Torch;
 
 namespace SrTrain.Cli;

@@ -1,5 +1,5 @@
 using SrTrain.Archs;
-using SrTrain.Core.Options;
+using SrTrain.Abstractions.Options;
 using SrTrain.Core.Training;
 using SrTrain.Torch.Serialization;
 

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using SrTrain.Archs;
-using SrTrain.Core.Options;
-using SrTrain.Core.Registry;
+using SrTrain.Abstractions.Options;
+using SrTrain.Abstractions.Registry;
 using SrTrain.Core.Training;
 using SrTrain.Data.Loading;
 using SrTrain.Torch.Nn;

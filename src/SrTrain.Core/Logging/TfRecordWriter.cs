@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using SrTrain.Abstractions.Checksums;
 
 namespace SrTrain.Core.Logging;
 

@@ -1,5 +1,5 @@
-using SrTrain.Core.Options;
-using SrTrain.Core.Registry;
+using SrTrain.Abstractions.Options;
+using SrTrain.Abstractions.Registry;
 using SrTrain.Torch;
 
 namespace SrTrain.Core.Models;

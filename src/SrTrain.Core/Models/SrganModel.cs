@@ -1,6 +1,6 @@
-using SrTrain.Core.Contracts;
-using SrTrain.Core.Options;
-using SrTrain.Core.Registry;
+using SrTrain.Abstractions.Contracts;
+using SrTrain.Abstractions.Options;
+using SrTrain.Abstractions.Registry;
 using SrTrain.Torch;
 using SrTrain.Torch.Nn;
 

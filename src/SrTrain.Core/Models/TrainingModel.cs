@@ -1,8 +1,8 @@
 using System.Globalization;
-using SrTrain.Core.Contracts;
+using SrTrain.Abstractions.Contracts;
 using SrTrain.Core.Inference;
-using SrTrain.Core.Options;
-using SrTrain.Core.Registry;
+using SrTrain.Abstractions.Options;
+using SrTrain.Abstractions.Registry;
 using SrTrain.Core.Training;
 using SrTrain.Torch;
 using SrTrain.Torch.Nn;

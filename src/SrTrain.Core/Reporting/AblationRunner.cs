@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using SrTrain.Core.Contracts;
+using SrTrain.Abstractions.Contracts;
 using SrTrain.Core.Metrics;
-using SrTrain.Core.Registry;
+using SrTrain.Abstractions.Registry;
 using SrTrain.Core.Reporting.Plots;
 using SrTrain.Core.Training;
 using SrTrain.Torch;

@@ -1,4 +1,4 @@
-using SrTrain.Core.Contracts;
+using SrTrain.Abstractions.Contracts;
 using SrTrain.Core.Metrics;
 using SrTrain.Core.Training;
 using SrTrain.Torch;

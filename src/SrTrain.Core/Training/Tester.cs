@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
-using SrTrain.Core.Contracts;
+using SrTrain.Abstractions.Contracts;
 using SrTrain.Core.Models;
-using SrTrain.Core.Options;
+using SrTrain.Abstractions.Options;
 using SrTrain.Torch;
 
 namespace SrTrain.Core.Training;

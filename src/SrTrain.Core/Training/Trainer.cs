@@ -2,11 +2,11 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Serilog;
-using SrTrain.Core.Contracts;
+using SrTrain.Abstractions.Contracts;
 using SrTrain.Core.Logging;
 using SrTrain.Core.Models;
-using SrTrain.Core.Options;
-using SrTrain.Core.Registry;
+using SrTrain.Abstractions.Options;
+using SrTrain.Abstractions.Registry;
 using SrTrain.Torch;
 using SrTrain.Torch.Serialization;
 

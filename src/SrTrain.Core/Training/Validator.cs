@@ -1,8 +1,8 @@
-using SrTrain.Core.Contracts;
+using SrTrain.Abstractions.Contracts;
 using SrTrain.Core.Metrics;
 using SrTrain.Core.Models;
-using SrTrain.Core.Options;
-using SrTrain.Core.Registry;
+using SrTrain.Abstractions.Options;
+using SrTrain.Abstractions.Registry;
 using SrTrain.Torch;
 
 namespace SrTrain.Core.Training;

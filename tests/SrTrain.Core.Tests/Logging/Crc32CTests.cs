@@ -1,5 +1,5 @@
 using System.Text;
-using SrTrain.Core.Logging;
+using SrTrain.Abstractions.Checksums;
 
 namespace SrTrain.Core.Tests.Logging;
 

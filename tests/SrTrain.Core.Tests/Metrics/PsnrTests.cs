@@ -1,5 +1,5 @@
 using SrTrain.Core.Metrics;
-using SrTrain.Core.Registry;
+using SrTrain.Abstractions.Registry;
 
 namespace SrTrain.Core.Tests.Metrics;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
-using SrTrain.Core.Contracts;
+using SrTrain.Abstractions.Contracts;
 using SrTrain.Core.Models;
-using SrTrain.Core.Options;
+using SrTrain.Abstractions.Options;
 using SrTrain.Core.Training;
 using SrTrain.Torch.Serialization;
 using Xunit.Abstractions;

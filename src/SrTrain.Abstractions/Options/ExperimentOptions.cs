@@ -1,6 +1,6 @@
-using SrTrain.Core.Registry;
+using SrTrain.Abstractions.Registry;
 
-namespace SrTrain.Core.Options;
+namespace SrTrain.Abstractions.Options;
 
 /// <summary>A whole option file (BasicSR schema). Sections that configure registered types
 /// (network_g, datasets, losses, metrics) stay as key/value maps here and are checked strictly by the

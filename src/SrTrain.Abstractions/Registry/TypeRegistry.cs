@@ -1,6 +1,6 @@
 using System.Reflection;
 
-namespace SrTrain.Core.Registry;
+namespace SrTrain.Abstractions.Registry;
 
 /// <summary>Finds registered types by <c>type:</c> name. On first use it scans every loaded assembly
 /// and every <c>SrTrain.*.dll</c> beside the application (Core never references Archs, Losses or

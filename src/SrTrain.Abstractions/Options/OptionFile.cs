@@ -1,6 +1,6 @@
-using SrTrain.Core.Registry;
+using SrTrain.Abstractions.Registry;
 
-namespace SrTrain.Core.Options;
+namespace SrTrain.Abstractions.Options;
 
 /// <summary>Loads an option file the way the CLI does: YAML, environment and <c>--set</c> layers,
 /// strict binding, then the derived settings (debug naming, scale propagation).</summary>

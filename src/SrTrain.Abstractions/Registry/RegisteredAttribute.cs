@@ -1,4 +1,4 @@
-namespace SrTrain.Core.Registry;
+namespace SrTrain.Abstractions.Registry;
 
 /// <summary>Marks a class as constructible from an option section by its <c>type:</c> name. The
 /// constructor's parameters are the section's keys in snake_case (<c>numFeat</c> ↔ <c>num_feat</c>).</summary>

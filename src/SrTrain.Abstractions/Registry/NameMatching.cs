@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace SrTrain.Core.Registry;
+namespace SrTrain.Abstractions.Registry;
 
 /// <summary>Name conversions and "did you mean" suggestions for option keys and type names.</summary>
 public static class NameMatching

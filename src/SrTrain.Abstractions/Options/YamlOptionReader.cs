@@ -1,8 +1,8 @@
-using SrTrain.Core.Registry;
+using SrTrain.Abstractions.Registry;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
-namespace SrTrain.Core.Options;
+namespace SrTrain.Abstractions.Options;
 
 /// <summary>Reads a BasicSR-format YAML option file into a plain tree: mappings become
 /// <c>Dictionary&lt;string, object?&gt;</c> (in file order), sequences <c>List&lt;object?&gt;</c>, scalars

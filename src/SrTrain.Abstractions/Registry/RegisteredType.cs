@@ -1,6 +1,6 @@
 using System.Reflection;
 
-namespace SrTrain.Core.Registry;
+namespace SrTrain.Abstractions.Registry;
 
 /// <summary>One constructor parameter as an option key.</summary>
 public sealed record OptionParameter(string Key, Type Type, bool HasDefault, object? Default, ParameterInfo Info)

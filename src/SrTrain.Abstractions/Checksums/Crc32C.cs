@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 
-namespace SrTrain.Core.Logging;
+namespace SrTrain.Abstractions.Checksums;
 
 /// <summary>CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), the checksum of TFRecord framing;
 /// uses the CPU's CRC32 instruction (SSE4.2 / ARMv8) and a lookup table elsewhere.</summary>

@@ -1,4 +1,4 @@
-namespace SrTrain.Core.Registry;
+namespace SrTrain.Abstractions.Registry;
 
 /// <summary>The families of types that option files name by <c>type:</c>.</summary>
 public enum RegistryKind

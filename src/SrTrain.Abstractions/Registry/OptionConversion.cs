@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Globalization;
 
-namespace SrTrain.Core.Registry;
+namespace SrTrain.Abstractions.Registry;
 
 /// <summary>Converts option values as parsed from YAML (strings, numbers, bools, null, lists of
 /// values, string-keyed maps) to the .NET type a constructor parameter asks for. YAML 1.1 forms

@@ -1,6 +1,6 @@
 using System.Reflection;
 
-namespace SrTrain.Core.Registry;
+namespace SrTrain.Abstractions.Registry;
 
 /// <summary>Binds an option section to a constructor: keys are the parameters' names in snake_case.
 /// Used for registered types (archs, losses, ...) and for the typed option records alike, so every

@@ -1,6 +1,6 @@
 using SrTrain.Torch;
 
-namespace SrTrain.Core.Contracts;
+namespace SrTrain.Abstractions.Contracts;
 
 /// <summary>A batch as the models consume it: NCHW float tensors in [0, 1] on the training device,
 /// owned by the batch (dispose it, or let the iteration's dispose scope do it).</summary>

@@ -1,11 +1,11 @@
 using SrTrain.Torch;
 
-namespace SrTrain.Core.Contracts;
+namespace SrTrain.Abstractions.Contracts;
 
 /// <summary>An arch whose published weights exist under other key layouts (RRDBNet: the ESRGAN release files)
 /// implements this to rename a loaded state dict to its own keys before strict loading. Every weight loader
 /// applies it after stripping the DataParallel <c>module.</c> prefix: <c>path.pretrain_network_g/d</c>, resume,
-/// <c>srtrain infer</c>, <c>test</c> and <c>interp --sweep</c> (see <see cref="Models.CheckpointKeys"/>).</summary>
+/// <c>srtrain infer</c>, <c>test</c> and <c>interp --sweep</c> (see SrTrain.Engine's <c>CheckpointKeys</c>).</summary>
 public interface ICheckpointKeyAdapter
 {
     /// <summary>The state under this arch's keys: the same tensors re-keyed, never copied (the caller keeps

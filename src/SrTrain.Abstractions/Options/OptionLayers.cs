@@ -1,8 +1,8 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
-using SrTrain.Core.Registry;
+using SrTrain.Abstractions.Registry;
 
-namespace SrTrain.Core.Options;
+namespace SrTrain.Abstractions.Options;
 
 /// <summary>Layers an option tree: the YAML file, then environment variables
 /// (<c>SRTRAIN_OPT_train__total_iter=1000</c>), then command-line overrides

@@ -2,9 +2,9 @@ using System.Reflection;
 using System.Text;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
-using SrTrain.Core.Registry;
+using SrTrain.Abstractions.Registry;
 
-namespace SrTrain.Core.Options;
+namespace SrTrain.Abstractions.Options;
 
 /// <summary>Documents every option key from the same types that bind them (<c>srtrain options --schema</c>,
 /// and as Markdown for docs/options.md), so the reference cannot drift from what the parser accepts.</summary>

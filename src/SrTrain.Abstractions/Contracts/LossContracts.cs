@@ -1,6 +1,6 @@
 using SrTrain.Torch;
 
-namespace SrTrain.Core.Contracts;
+namespace SrTrain.Abstractions.Contracts;
 
 /// <summary>A loss between a prediction and a target (L1Loss, MSELoss, CharbonnierLoss); the
 /// option's loss_weight is already applied.</summary>
