@@ -1,7 +1,7 @@
 using System.Text;
 using SrTrain.Abstractions.Checksums;
 
-namespace SrTrain.Core.Tests.Logging;
+namespace SrTrain.Abstractions.Tests.Checksums;
 
 /// <summary>CRC-32C against published test vectors (the "check" value of the Castagnoli CRC and the iSCSI
 /// vectors of RFC 3720 B.4); the hardware and table paths must agree on every length.</summary>

@@ -1,7 +1,7 @@
 using SrTrain.Abstractions.Options;
 using SrTrain.Abstractions.Registry;
 
-namespace SrTrain.Core.Tests.Options;
+namespace SrTrain.Abstractions.Tests.Options;
 
 public class OptionFileTests
 {

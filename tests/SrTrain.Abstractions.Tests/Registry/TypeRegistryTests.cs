@@ -1,6 +1,6 @@
 using SrTrain.Abstractions.Registry;
 
-namespace SrTrain.Core.Tests.Registry;
+namespace SrTrain.Abstractions.Tests.Registry;
 
 public enum SampleMode { Nearest, BilinearFast }
 
