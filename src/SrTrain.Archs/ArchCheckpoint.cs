@@ -1,4 +1,4 @@
-using SrTrain.Core.Models;
+using SrTrain.Engine.Models;
 using SrTrain.Torch;
 using SrTrain.Torch.Nn;
 using SrTrain.Torch.Serialization;

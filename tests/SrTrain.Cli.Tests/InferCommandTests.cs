@@ -49,7 +49,7 @@ public class InferCommandTests
         using var ensemble = Upscaler.Load("RRDBNet", InferTestData.ArchOptions, 4, model, "params", new UpscaleSettings(SelfEnsemble: true));
         var x = InferTestData.Picture(12, 16).ToTensor().Unsqueeze(0);
 
-        // The 8 dihedral transforms written out here, independently of Core.Inference.SelfEnsemble.
+        // The 8 dihedral transforms written out here, independently of Engine.Inference.SelfEnsemble.
         var outputs = new List<Tensor>();
         foreach (bool transpose in new[] { false, true })
             foreach (bool flipH in new[] { false, true })

@@ -3,7 +3,7 @@ using System.Globalization;
 using SrTrain.Archs;
 using SrTrain.Abstractions.Options;
 using SrTrain.Abstractions.Registry;
-using SrTrain.Core.Training;
+using SrTrain.Engine.Training;
 using SrTrain.Data.Loading;
 using SrTrain.Torch.Nn;
 using SrTrain.Torch.Optim;

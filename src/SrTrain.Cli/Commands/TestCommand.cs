@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Spectre.Console;
-using SrTrain.Core.Training;
+using SrTrain.Engine.Training;
 using SrTrain.Data;
 
 namespace SrTrain.Cli.Commands;

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using SrTrain.Core.Training;
+using SrTrain.Engine.Training;
 using SrTrain.Data;
 
 namespace SrTrain.Cli.Commands;

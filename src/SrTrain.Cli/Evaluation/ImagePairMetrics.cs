@@ -1,4 +1,4 @@
-using SrTrain.Core.Metrics;
+using SrTrain.Engine.Metrics;
 using SrTrain.Data;
 
 namespace SrTrain.Cli.Evaluation;
@@ -11,7 +11,7 @@ public sealed record ImagePair(string Name, string Gt, string Sr);
 public sealed record PairScore(string Name, string Gt, string Sr, double Psnr, double Ssim);
 
 /// <summary>PSNR/SSIM of SR images against their ground truth as BasicSR's scripts/metrics/calculate_psnr_ssim.py
-/// reports them: GT and SR paired by name (SR = GT stem + suffix), Core.Metrics.Psnr/Ssim with crop_border and
+/// reports them: GT and SR paired by name (SR = GT stem + suffix), Engine.Metrics.Psnr/Ssim with crop_border and
 /// test_y_channel on images in [0, 255].</summary>
 public static class ImagePairMetrics
 {

@@ -3,7 +3,7 @@ using SrTrain.Torch;
 namespace SrTrain.Cli.Inference;
 
 /// <summary>How <see cref="Upscaler"/> runs the network: <paramref name="Tile"/> 0 runs whole images, otherwise
-/// LQ tiles of that size with <paramref name="TilePad"/> pixels of context (Core.Inference.TiledInference);
+/// LQ tiles of that size with <paramref name="TilePad"/> pixels of context (Engine.Inference.TiledInference);
 /// <paramref name="SelfEnsemble"/> averages the 8 flips/transpositions (EDSR's "+", x8 the time).</summary>
 public sealed record UpscaleSettings(int Tile = 0, int TilePad = 10, bool SelfEnsemble = false,
                                      AlphaUpsampler Alpha = AlphaUpsampler.Bicubic, Device? Device = null)

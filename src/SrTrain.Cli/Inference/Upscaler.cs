@@ -1,5 +1,5 @@
 using SrTrain.Archs;
-using SrTrain.Core.Inference;
+using SrTrain.Engine.Inference;
 using SrTrain.Data;
 using SrTrain.Torch;
 using Module = SrTrain.Torch.Nn.Module;

@@ -1,5 +1,5 @@
 using SrTrain.Archs;
-using SrTrain.Core.Models;
+using SrTrain.Engine.Models;
 using SrTrain.Torch;
 using SrTrain.Torch.Serialization;
 

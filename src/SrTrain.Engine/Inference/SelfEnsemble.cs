@@ -1,6 +1,6 @@
 using SrTrain.Torch;
 
-namespace SrTrain.Core.Inference;
+namespace SrTrain.Engine.Inference;
 
 /// <summary>x8 self-ensemble (EDSR's "+" results, Lim et al. 2017 §4.3): the network runs on the 8
 /// flips/transpositions of the input, each output is transformed back, and the 8 are averaged.</summary>

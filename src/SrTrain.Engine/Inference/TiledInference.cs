@@ -1,6 +1,6 @@
 using SrTrain.Torch;
 
-namespace SrTrain.Core.Inference;
+namespace SrTrain.Engine.Inference;
 
 /// <summary>Runs a network over an image in tiles so any size fits in bounded memory: each LQ tile of
 /// <c>tile</c> pixels is extended by <c>tilePad</c> pixels of real context on each side, super-resolved,

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace SrTrain.Core.Logging;
+namespace SrTrain.Engine.Logging;
 
 /// <summary>Appends logged scalars to a wide CSV file (<c>&lt;dir&gt;/scalars.csv</c> by default), one row per logged
 /// iteration: <c>iter,epoch,lr,&lt;scalar&gt;...</c>, readable by pandas / <c>csv.DictReader</c> without TensorBoard.</summary>

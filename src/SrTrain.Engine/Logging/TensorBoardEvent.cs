@@ -1,6 +1,6 @@
 using Google.Protobuf;
 
-namespace SrTrain.Core.Logging;
+namespace SrTrain.Engine.Logging;
 
 /// <summary>Serialises the two kinds of <c>tensorflow.Event</c> protobuf messages a scalar log needs
 /// (event.proto / summary.proto), field by field, so no generated code is required.</summary>

@@ -1,4 +1,4 @@
-namespace SrTrain.Core.Logging;
+namespace SrTrain.Engine.Logging;
 
 /// <summary>Writes scalars to a TensorBoard event file <c>events.out.tfevents.&lt;unix_time&gt;.&lt;hostname&gt;</c>
 /// in a log directory (what PyTorch's <c>SummaryWriter.add_scalar</c> produces; read by <c>tensorboard --logdir</c>).

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using SrTrain.Abstractions.Checksums;
 
-namespace SrTrain.Core.Logging;
+namespace SrTrain.Engine.Logging;
 
 /// <summary>Writes TFRecord framing: <c>uint64 length | uint32 masked_crc32c(length) | data | uint32 masked_crc32c(data)</c>,
 /// all little-endian, the container of TensorBoard event files.</summary>

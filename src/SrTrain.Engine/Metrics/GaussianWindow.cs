@@ -1,4 +1,4 @@
-namespace SrTrain.Core.Metrics;
+namespace SrTrain.Engine.Metrics;
 
 /// <summary>The 1-D Gaussian taps of SSIM's 11x11 window (sigma 1.5), normalised to sum 1 as
 /// OpenCV's getGaussianKernel computes them; the 2-D window is their outer product.</summary>

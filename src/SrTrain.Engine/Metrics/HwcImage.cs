@@ -1,6 +1,6 @@
 using SrTrain.Torch;
 
-namespace SrTrain.Core.Metrics;
+namespace SrTrain.Engine.Metrics;
 
 /// <summary>An image as BasicSR's metrics take it: height x width x channels values in [0, 255]
 /// (uint8 range, stored as double), row-major HWC, RGB channel order.</summary>

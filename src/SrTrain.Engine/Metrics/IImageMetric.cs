@@ -1,4 +1,4 @@
-namespace SrTrain.Core.Metrics;
+namespace SrTrain.Engine.Metrics;
 
 /// <summary>A full-reference metric on one pair of HWC images in [0, 255] (validation, <c>srtrain metrics</c>).</summary>
 public interface IImageMetric

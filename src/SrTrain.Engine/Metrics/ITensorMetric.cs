@@ -1,6 +1,6 @@
 using SrTrain.Torch;
 
-namespace SrTrain.Core.Metrics;
+namespace SrTrain.Engine.Metrics;
 
 /// <summary>A full-reference metric on batches of (N, C, H, W) images in [0, 1], for fast validation.</summary>
 public interface ITensorMetric

@@ -1,4 +1,4 @@
-namespace SrTrain.Core.Metrics;
+namespace SrTrain.Engine.Metrics;
 
 /// <summary>Checks of the option values BasicSR's metric functions accept.</summary>
 internal static class MetricOptions

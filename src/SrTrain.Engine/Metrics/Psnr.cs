@@ -1,6 +1,6 @@
 using SrTrain.Torch;
 
-namespace SrTrain.Core.Metrics;
+namespace SrTrain.Engine.Metrics;
 
 /// <summary>Peak signal-to-noise ratio as BasicSR computes it (basicsr/metrics/psnr_ssim.py):
 /// 10 log10(255^2 / MSE) over the cropped image (or its Y channel), +inf for identical images.</summary>

@@ -1,6 +1,6 @@
 using SrTrain.Abstractions.Registry;
 
-namespace SrTrain.Core.Metrics;
+namespace SrTrain.Engine.Metrics;
 
 /// <summary>PSNR on images (<c>val.metrics.psnr: {type: calculate_psnr, crop_border: 4, test_y_channel: false}</c>).</summary>
 [Metric("calculate_psnr")]

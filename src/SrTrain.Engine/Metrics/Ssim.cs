@@ -1,6 +1,6 @@
 using SrTrain.Torch;
 
-namespace SrTrain.Core.Metrics;
+namespace SrTrain.Engine.Metrics;
 
 /// <summary>Structural similarity (Wang et al., 2004) as BasicSR computes it, which matches the
 /// authors' MATLAB code: 11x11 Gaussian window (sigma 1.5), valid region only, C1 = (0.01 L)^2,

@@ -1,6 +1,6 @@
 using SrTrain.Abstractions.Registry;
 
-namespace SrTrain.Core.Metrics;
+namespace SrTrain.Engine.Metrics;
 
 /// <summary>SSIM on images (<c>val.metrics.ssim: {type: calculate_ssim, crop_border: 4, test_y_channel: false}</c>).</summary>
 [Metric("calculate_ssim")]

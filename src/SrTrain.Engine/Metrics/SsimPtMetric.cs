@@ -1,7 +1,7 @@
 using SrTrain.Abstractions.Registry;
 using SrTrain.Torch;
 
-namespace SrTrain.Core.Metrics;
+namespace SrTrain.Engine.Metrics;
 
 /// <summary>SSIM on batches of (N, C, H, W) images in [0, 1] (<c>type: calculate_ssim_pt</c>).</summary>
 [Metric("calculate_ssim_pt")]

@@ -1,6 +1,6 @@
 using SrTrain.Torch;
 
-namespace SrTrain.Core.Metrics;
+namespace SrTrain.Engine.Metrics;
 
 /// <summary>The Y (luma) channel of ITU-R BT.601 YCbCr as MATLAB's <c>rgb2ycbcr</c>: Y in [16, 235]
 /// on the 0-255 scale, from RGB (PyTorch/BasicSR: to_y_channel, rgb2ycbcr_pt with y_only).</summary>

@@ -2,7 +2,7 @@ using SrTrain.Abstractions.Options;
 using SrTrain.Abstractions.Registry;
 using SrTrain.Torch;
 
-namespace SrTrain.Core.Models;
+namespace SrTrain.Engine.Models;
 
 /// <summary>ESRGAN training (Wang et al. 2018; BasicSR's ESRGANModel): a relativistic average
 /// discriminator (ESRGAN eq. 1-2) judges whether real data is more realistic than the average fake and

@@ -4,7 +4,7 @@ using SrTrain.Abstractions.Registry;
 using SrTrain.Torch;
 using SrTrain.Torch.Nn;
 
-namespace SrTrain.Core.Models;
+namespace SrTrain.Engine.Models;
 
 /// <summary>PSNR-oriented training (BasicSR's SRModel): the generator learns from a pixel loss and
 /// optionally a perceptual loss; net_g_ema tracks an EMA of its weights when ema_decay &gt; 0.</summary>

@@ -4,7 +4,7 @@ using SrTrain.Abstractions.Registry;
 using SrTrain.Torch;
 using SrTrain.Torch.Nn;
 
-namespace SrTrain.Core.Models;
+namespace SrTrain.Engine.Models;
 
 /// <summary>Standard GAN training (BasicSR's SRGANModel, Ledig et al. 2017): content losses plus an
 /// adversarial loss for the generator; the discriminator learns real vs fake with separate backward passes.</summary>

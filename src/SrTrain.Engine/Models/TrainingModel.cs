@@ -1,15 +1,15 @@
 using System.Globalization;
 using SrTrain.Abstractions.Contracts;
-using SrTrain.Core.Inference;
+using SrTrain.Engine.Inference;
 using SrTrain.Abstractions.Options;
 using SrTrain.Abstractions.Registry;
-using SrTrain.Core.Training;
+using SrTrain.Engine.Training;
 using SrTrain.Torch;
 using SrTrain.Torch.Nn;
 using SrTrain.Torch.Optim;
 using SrTrain.Torch.Serialization;
 
-namespace SrTrain.Core.Models;
+namespace SrTrain.Engine.Models;
 
 /// <summary>The model protocol the engine drives (BasicSR's BaseModel): a model says <i>what</i> one
 /// step is (<see cref="FeedData"/>, <see cref="OptimizeParameters"/>); the engine owns loops,

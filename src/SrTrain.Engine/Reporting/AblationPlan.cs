@@ -1,10 +1,10 @@
 using SrTrain.Abstractions.Options;
 using SrTrain.Abstractions.Registry;
 using SrTrain.Torch;
-using SrTrain.Core.Models;
-using SrTrain.Core.Training;
+using SrTrain.Engine.Models;
+using SrTrain.Engine.Training;
 
-namespace SrTrain.Core.Reporting;
+namespace SrTrain.Engine.Reporting;
 
 /// <summary>One run of an ablation, ready to train: its options as an experiment, the generator's size,
 /// and where its final weights will be (for runs that start from it).</summary>

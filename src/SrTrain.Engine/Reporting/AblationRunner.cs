@@ -1,13 +1,13 @@
 using System.Diagnostics;
 using System.Globalization;
 using SrTrain.Abstractions.Contracts;
-using SrTrain.Core.Metrics;
+using SrTrain.Engine.Metrics;
 using SrTrain.Abstractions.Registry;
 using SrTrain.Core.Reporting.Plots;
-using SrTrain.Core.Training;
+using SrTrain.Engine.Training;
 using SrTrain.Torch;
 
-namespace SrTrain.Core.Reporting;
+namespace SrTrain.Engine.Reporting;
 
 /// <summary>Runs an <see cref="AblationPlan"/>: scores bicubic on the val sets, trains each run in order through the
 /// <see cref="Trainer"/> (a run with init_from starts from the earlier run's final generator), scores each trained

@@ -1,6 +1,6 @@
 using SrTrain.Core.Reporting.Raster;
 
-namespace SrTrain.Core.Reporting;
+namespace SrTrain.Engine.Reporting;
 
 /// <summary>Draws crops of the same window side by side with a caption above each (bicubic | models | GT).</summary>
 public static class CropStrip

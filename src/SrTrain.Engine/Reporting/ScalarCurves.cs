@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace SrTrain.Core.Reporting;
+namespace SrTrain.Engine.Reporting;
 
 /// <summary>Reads the loss curves of a finished run from its <c>scalars.csv</c> (<see cref="Logging.CsvScalarLog"/>):
 /// for every column whose name starts with <c>l_</c>, the (iter, value) pairs of the rows that have it.</summary>

@@ -1,9 +1,9 @@
 using SrTrain.Abstractions.Contracts;
-using SrTrain.Core.Metrics;
-using SrTrain.Core.Training;
+using SrTrain.Engine.Metrics;
+using SrTrain.Engine.Training;
 using SrTrain.Torch;
 
-namespace SrTrain.Core.Reporting;
+namespace SrTrain.Engine.Reporting;
 
 /// <summary>A crop window in HR pixels.</summary>
 public readonly record struct CropWindow(int Top, int Left, int Size);

@@ -1,7 +1,7 @@
 using SrTrain.Abstractions.Options;
 using SrTrain.Torch;
 
-namespace SrTrain.Core.Training;
+namespace SrTrain.Engine.Training;
 
 /// <summary>Chooses the training device from <c>device</c> or BasicSR's <c>num_gpu</c>.</summary>
 public static class DeviceSelection

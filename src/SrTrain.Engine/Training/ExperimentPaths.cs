@@ -1,6 +1,6 @@
 using SrTrain.Abstractions.Options;
 
-namespace SrTrain.Core.Training;
+namespace SrTrain.Engine.Training;
 
 /// <summary>Where an experiment lives on disk, in BasicSR's layout:
 /// <c>experiments/&lt;name&gt;/{models, training_states, visualization, train_&lt;name&gt;_&lt;time&gt;.log}</c>

@@ -1,7 +1,7 @@
 using SrTrain.Torch;
 using SrTrain.Torch.Nn;
 
-namespace SrTrain.Core.Training;
+namespace SrTrain.Engine.Training;
 
 /// <summary>Exponential moving average of a network's parameters (BasicSR's model_ema):
 /// ema = decay * ema + (1 - decay) * param after every step. Buffers (batch-norm running statistics)

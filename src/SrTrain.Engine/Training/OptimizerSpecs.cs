@@ -2,7 +2,7 @@ using SrTrain.Abstractions.Registry;
 using SrTrain.Torch;
 using SrTrain.Torch.Optim;
 
-namespace SrTrain.Core.Training;
+namespace SrTrain.Engine.Training;
 
 /// <summary>An optimizer section (<c>optim_g: {type: Adam, lr: 1e-4, betas: [0.9, 0.99]}</c>) bound to
 /// its keys; <see cref="Create"/> builds the optimizer over a network's parameters.</summary>

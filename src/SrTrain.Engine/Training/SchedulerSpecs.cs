@@ -1,7 +1,7 @@
 using SrTrain.Abstractions.Registry;
 using SrTrain.Torch.Optim;
 
-namespace SrTrain.Core.Training;
+namespace SrTrain.Engine.Training;
 
 /// <summary>A scheduler section bound to its keys; <see cref="Create"/> attaches it to an optimizer.</summary>
 public interface ISchedulerSpec

@@ -1,11 +1,11 @@
 using System.Globalization;
 using System.Text;
 using SrTrain.Abstractions.Contracts;
-using SrTrain.Core.Models;
+using SrTrain.Engine.Models;
 using SrTrain.Abstractions.Options;
 using SrTrain.Torch;
 
-namespace SrTrain.Core.Training;
+namespace SrTrain.Engine.Training;
 
 /// <summary>One row of a test report: a metric's mean on one set.</summary>
 public sealed record TestRow(string Set, string Metric, double Mean, int Images);

@@ -3,14 +3,14 @@ using System.Globalization;
 using System.Text;
 using Serilog;
 using SrTrain.Abstractions.Contracts;
-using SrTrain.Core.Logging;
-using SrTrain.Core.Models;
+using SrTrain.Engine.Logging;
+using SrTrain.Engine.Models;
 using SrTrain.Abstractions.Options;
 using SrTrain.Abstractions.Registry;
 using SrTrain.Torch;
 using SrTrain.Torch.Serialization;
 
-namespace SrTrain.Core.Training;
+namespace SrTrain.Engine.Training;
 
 /// <summary>What a finished training run reports.</summary>
 public sealed record TrainingResult(string ExperimentRoot, long LastIter, IReadOnlyList<IReadOnlyDictionary<string, double>> LoggedScalars,

@@ -5,7 +5,7 @@ using Serilog.Events;
 using Serilog.Formatting.Display;
 using Spectre.Console;
 
-namespace SrTrain.Core.Training;
+namespace SrTrain.Engine.Training;
 
 /// <summary>Where a training run reports: on a terminal, log lines scroll above a live Spectre.Console
 /// progress bar (iteration, ETA); redirected (CI, files, pipes) it prints plain log lines only.</summary>

@@ -1,11 +1,11 @@
 using SrTrain.Abstractions.Contracts;
-using SrTrain.Core.Metrics;
-using SrTrain.Core.Models;
+using SrTrain.Engine.Metrics;
+using SrTrain.Engine.Models;
 using SrTrain.Abstractions.Options;
 using SrTrain.Abstractions.Registry;
 using SrTrain.Torch;
 
-namespace SrTrain.Core.Training;
+namespace SrTrain.Engine.Training;
 
 /// <summary>The result of one metric on one set: the mean over images and the per-image values.</summary>
 public sealed record MetricResult(string Metric, double Mean, IReadOnlyList<(string Image, double Value)> PerImage);

@@ -1,7 +1,7 @@
-using SrTrain.Core.Inference;
+using SrTrain.Engine.Inference;
 using SrTrain.Torch.Nn;
 
-namespace SrTrain.Core.Tests.Inference;
+namespace SrTrain.Engine.Tests.Inference;
 
 public class InferenceTests
 {

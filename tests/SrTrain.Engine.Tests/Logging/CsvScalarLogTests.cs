@@ -1,7 +1,7 @@
 using System.Text.Json;
-using SrTrain.Core.Logging;
+using SrTrain.Engine.Logging;
 
-namespace SrTrain.Core.Tests.Logging;
+namespace SrTrain.Engine.Tests.Logging;
 
 /// <summary><see cref="CsvScalarLog"/> files read back with Python's csv module and float() (run on each test,
 /// no fixture to regenerate): values round-trip bit-exactly, new columns widen the header, reopening appends.</summary>

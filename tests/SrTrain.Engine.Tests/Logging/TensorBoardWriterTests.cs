@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using SrTrain.Core.Logging;
+using SrTrain.Engine.Logging;
 
-namespace SrTrain.Core.Tests.Logging;
+namespace SrTrain.Engine.Tests.Logging;
 
 /// <summary>Event files from <see cref="TensorBoardWriter"/> read back through an independent reader,
 /// tests/fixtures/read_tfevents.py (own CRC-32C, framing and protobuf decoding; also tensorboard's

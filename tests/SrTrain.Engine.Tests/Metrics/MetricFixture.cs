@@ -1,6 +1,6 @@
-using SrTrain.Core.Metrics;
+using SrTrain.Engine.Metrics;
 
-namespace SrTrain.Core.Tests.Metrics;
+namespace SrTrain.Engine.Tests.Metrics;
 
 /// <summary>The committed image pairs and reference values of tests/fixtures/metrics/psnr_ssim.json
 /// (regenerate: <c>/usr/bin/python3 tests/fixtures/make_metrics.py</c>).</summary>

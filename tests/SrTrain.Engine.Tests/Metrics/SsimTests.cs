@@ -1,7 +1,7 @@
-using SrTrain.Core.Metrics;
+using SrTrain.Engine.Metrics;
 using SrTrain.Abstractions.Registry;
 
-namespace SrTrain.Core.Tests.Metrics;
+namespace SrTrain.Engine.Tests.Metrics;
 
 /// <summary>SSIM against a NumPy/SciPy reference that follows BasicSR's algorithm
 /// (tests/fixtures/make_metrics.py; regenerate with <c>/usr/bin/python3 tests/fixtures/make_metrics.py</c>).</summary>

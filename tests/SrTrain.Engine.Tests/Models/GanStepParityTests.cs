@@ -1,12 +1,12 @@
 using System.Text.Json;
 using SrTrain.Abstractions.Contracts;
-using SrTrain.Core.Models;
+using SrTrain.Engine.Models;
 using SrTrain.Abstractions.Options;
-using SrTrain.Core.Training;
+using SrTrain.Engine.Training;
 using SrTrain.Torch.Serialization;
 using Xunit.Abstractions;
 
-namespace SrTrain.Core.Tests.Models;
+namespace SrTrain.Engine.Tests.Models;
 
 /// <summary>One full training step of SRGANModel and ESRGANModel against BasicSR 1.4's optimize_parameters,
 /// restated in PyTorch by tests/fixtures/make_gan_step.py (MSRResNet + VGGStyleDiscriminator, L1 + VGG19

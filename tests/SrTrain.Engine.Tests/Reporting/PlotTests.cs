@@ -2,7 +2,7 @@ using System.Xml.Linq;
 using SrTrain.Core.Reporting.Plots;
 using SrTrain.Core.Reporting.Raster;
 
-namespace SrTrain.Core.Tests.Reporting;
+namespace SrTrain.Engine.Tests.Reporting;
 
 public class PlotTests
 {

@@ -1,9 +1,9 @@
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
-using SrTrain.Core.Reporting;
+using SrTrain.Engine.Reporting;
 using SrTrain.Core.Reporting.Plots;
 
-namespace SrTrain.Core.Tests.Reporting;
+namespace SrTrain.Engine.Tests.Reporting;
 
 public class ReportRenderingTests
 {

@@ -1,7 +1,7 @@
-using SrTrain.Core.Logging;
-using SrTrain.Core.Reporting;
+using SrTrain.Engine.Logging;
+using SrTrain.Engine.Reporting;
 
-namespace SrTrain.Core.Tests.Reporting;
+namespace SrTrain.Engine.Tests.Reporting;
 
 public class ScalarCurvesTests
 {

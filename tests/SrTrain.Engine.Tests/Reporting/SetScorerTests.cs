@@ -1,9 +1,9 @@
 using SrTrain.Abstractions.Contracts;
-using SrTrain.Core.Metrics;
-using SrTrain.Core.Reporting;
-using SrTrain.Core.Training;
+using SrTrain.Engine.Metrics;
+using SrTrain.Engine.Reporting;
+using SrTrain.Engine.Training;
 
-namespace SrTrain.Core.Tests.Reporting;
+namespace SrTrain.Engine.Tests.Reporting;
 
 public class SetScorerTests
 {

@@ -1,7 +1,7 @@
-using SrTrain.Core.Training;
+using SrTrain.Engine.Training;
 using SrTrain.Torch.Nn;
 
-namespace SrTrain.Core.Tests.Training;
+namespace SrTrain.Engine.Tests.Training;
 
 public class ModelEmaTests
 {
