@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using SrTrain.Cli.Inference;
+using SrTrain.Tools.Inference;
 using SrTrain.Data;
 using SrTrain.Torch.Serialization;
 

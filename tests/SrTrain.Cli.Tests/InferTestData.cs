@@ -1,6 +1,6 @@
 using System.Text;
 using SrTrain.Archs;
-using SrTrain.Cli.Inference;
+using SrTrain.Tools.Inference;
 using SrTrain.Data;
 using SrTrain.Torch.Serialization;
 

@@ -1,4 +1,5 @@
 using SrTrain.Cli.Interpolation;
+using SrTrain.Tools.Interpolation;
 using SrTrain.Data;
 using SrTrain.Torch.Serialization;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using SrTrain.Engine.Reporting;
+using SrTrain.Tools.Reporting;
 using SrTrain.Data;
 
 namespace SrTrain.Cli.Commands;

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Spectre.Console;
-using SrTrain.Cli.Inference;
+using SrTrain.Tools.Inference;
 using SrTrain.Torch;
 
 namespace SrTrain.Cli.Commands;

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
-using SrTrain.Cli.Inference;
-using SrTrain.Cli.Interpolation;
+using SrTrain.Tools.Inference;
+using SrTrain.Tools.Interpolation;
 using SrTrain.Torch;
 
 namespace SrTrain.Cli.Commands;

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
-using SrTrain.Engine.Reporting;
+using SrTrain.Tools.Reporting;
 using SrTrain.Core.Reporting.Plots;
 
 namespace SrTrain.Engine.Tests.Reporting;

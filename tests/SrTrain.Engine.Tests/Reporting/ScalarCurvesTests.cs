@@ -1,5 +1,5 @@
 using SrTrain.Engine.Logging;
-using SrTrain.Engine.Reporting;
+using SrTrain.Tools.Reporting;
 
 namespace SrTrain.Engine.Tests.Reporting;
 

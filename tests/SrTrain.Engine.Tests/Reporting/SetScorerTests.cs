@@ -1,6 +1,6 @@
 using SrTrain.Abstractions.Contracts;
 using SrTrain.Engine.Metrics;
-using SrTrain.Engine.Reporting;
+using SrTrain.Tools.Reporting;
 using SrTrain.Engine.Training;
 
 namespace SrTrain.Engine.Tests.Reporting;

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 
-namespace SrTrain.Engine.Reporting;
+namespace SrTrain.Tools.Reporting;
 
 /// <summary>Renders an <see cref="AblationReport"/> as one HTML page: tables, the loss plots as inline SVG, crops as PNG.</summary>
 public static class HtmlReport

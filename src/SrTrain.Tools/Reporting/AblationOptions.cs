@@ -1,6 +1,6 @@
 using SrTrain.Abstractions.Registry;
 
-namespace SrTrain.Engine.Reporting;
+namespace SrTrain.Tools.Reporting;
 
 /// <summary>An ablation file: several runs (e.g. SRResNet, EDSR, ESRGAN's PSNR and GAN stages) trained on the
 /// same data under the same budget, then compared in one report. Each run becomes an

@@ -3,7 +3,7 @@ using SrTrain.Engine.Models;
 using SrTrain.Torch;
 using SrTrain.Torch.Serialization;
 
-namespace SrTrain.Cli.Interpolation;
+namespace SrTrain.Tools.Interpolation;
 
 /// <summary>ESRGAN's network interpolation (Wang et al., 2018, §3.4, eq. 7): theta = (1 - alpha) theta_PSNR +
 /// alpha theta_GAN over every parameter and buffer, a smooth knob between the PSNR-oriented and the GAN

@@ -4,7 +4,7 @@ using SrTrain.Torch;
 using SrTrain.Engine.Models;
 using SrTrain.Engine.Training;
 
-namespace SrTrain.Engine.Reporting;
+namespace SrTrain.Tools.Reporting;
 
 /// <summary>One run of an ablation, ready to train: its options as an experiment, the generator's size,
 /// and where its final weights will be (for runs that start from it).</summary>

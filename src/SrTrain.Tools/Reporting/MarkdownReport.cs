@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace SrTrain.Engine.Reporting;
+namespace SrTrain.Tools.Reporting;
 
 /// <summary>Renders an <see cref="AblationReport"/> as GitHub-flavoured Markdown (tables, PNG plots and crops).</summary>
 public static class MarkdownReport

@@ -1,6 +1,6 @@
 using SrTrain.Core.Reporting.Raster;
 
-namespace SrTrain.Engine.Reporting;
+namespace SrTrain.Tools.Reporting;
 
 /// <summary>Draws crops of the same window side by side with a caption above each (bicubic | models | GT).</summary>
 public static class CropStrip

@@ -1,6 +1,6 @@
 using SrTrain.Torch;
 
-namespace SrTrain.Cli.Inference;
+namespace SrTrain.Tools.Inference;
 
 /// <summary>How <see cref="Upscaler"/> runs the network: <paramref name="Tile"/> 0 runs whole images, otherwise
 /// LQ tiles of that size with <paramref name="TilePad"/> pixels of context (Engine.Inference.TiledInference);

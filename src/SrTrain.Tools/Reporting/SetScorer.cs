@@ -3,7 +3,7 @@ using SrTrain.Engine.Metrics;
 using SrTrain.Engine.Training;
 using SrTrain.Torch;
 
-namespace SrTrain.Engine.Reporting;
+namespace SrTrain.Tools.Reporting;
 
 /// <summary>A crop window in HR pixels.</summary>
 public readonly record struct CropWindow(int Top, int Left, int Size);

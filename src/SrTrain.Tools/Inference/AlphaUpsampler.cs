@@ -1,4 +1,4 @@
-namespace SrTrain.Cli.Inference;
+namespace SrTrain.Tools.Inference;
 
 /// <summary>How <see cref="Upscaler"/> enlarges an alpha channel, which the RGB network never sees.</summary>
 public enum AlphaUpsampler

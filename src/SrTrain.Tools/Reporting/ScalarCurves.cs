@@ -1,8 +1,8 @@
 using System.Globalization;
 
-namespace SrTrain.Engine.Reporting;
+namespace SrTrain.Tools.Reporting;
 
-/// <summary>Reads the loss curves of a finished run from its <c>scalars.csv</c> (<see cref="Logging.CsvScalarLog"/>):
+/// <summary>Reads the loss curves of a finished run from its <c>scalars.csv</c> (<see cref="Engine.Logging.CsvScalarLog"/>):
 /// for every column whose name starts with <c>l_</c>, the (iter, value) pairs of the rows that have it.</summary>
 public static class ScalarCurves
 {

@@ -1,10 +1,11 @@
 using System.Globalization;
 using SrTrain.Archs;
-using SrTrain.Cli.Inference;
+using SrTrain.Cli.Interpolation;   // LabelledGrid keeps its namespace until ScottPlot replaces it
 using SrTrain.Data;
+using SrTrain.Tools.Inference;
 using SrTrain.Torch;
 
-namespace SrTrain.Cli.Interpolation;
+namespace SrTrain.Tools.Interpolation;
 
 /// <summary>The perception-distortion trade-off of ESRGAN's network interpolation, made visible: each input
 /// super-resolved by the network interpolated at every alpha, side by side in one labelled grid per input.</summary>

@@ -1,7 +1,7 @@
 using SrTrain.Engine.Metrics;
 using SrTrain.Data;
 
-namespace SrTrain.Cli.Evaluation;
+namespace SrTrain.Tools.Evaluation;
 
 /// <summary>A ground-truth image and the SR image it is scored against; <see cref="Name"/> is the GT's path
 /// relative to its folder, without extension.</summary>

@@ -7,7 +7,7 @@ using SrTrain.Core.Reporting.Plots;
 using SrTrain.Engine.Training;
 using SrTrain.Torch;
 
-namespace SrTrain.Engine.Reporting;
+namespace SrTrain.Tools.Reporting;
 
 /// <summary>Runs an <see cref="AblationPlan"/>: scores bicubic on the val sets, trains each run in order through the
 /// <see cref="Trainer"/> (a run with init_from starts from the earlier run's final generator), scores each trained
@@ -70,7 +70,7 @@ public sealed class AblationRunner(AblationPlan plan, IDataPipeline data, IImage
             var watch = Stopwatch.StartNew();
             var result = new Trainer(step.Options, data, null).Run(cancel);
             watch.Stop();
-            var curves = ScalarCurves.ReadLosses(Path.Combine(result.ExperimentRoot, Logging.CsvScalarLog.DefaultFileName));
+            var curves = ScalarCurves.ReadLosses(Path.Combine(result.ExperimentRoot, Engine.Logging.CsvScalarLog.DefaultFileName));
             var weights = Path.Combine(result.ExperimentRoot, "models", $"net_g_{result.LastIter.ToString(CultureInfo.InvariantCulture)}.pth");
             var testOptions = step.Options with
             {

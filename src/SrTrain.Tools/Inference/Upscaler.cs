@@ -4,7 +4,7 @@ using SrTrain.Data;
 using SrTrain.Torch;
 using Module = SrTrain.Torch.Nn.Module;
 
-namespace SrTrain.Cli.Inference;
+namespace SrTrain.Tools.Inference;
 
 /// <summary>Super-resolves images with a trained generator the way BasicSR's inference scripts do (RGB in
 /// [0, 1] through the network, output clamped and rounded when written), plus what they leave out: tiles

@@ -1,6 +1,6 @@
 using SrTrain.Core.Reporting.Plots;
 
-namespace SrTrain.Engine.Reporting;
+namespace SrTrain.Tools.Reporting;
 
 /// <summary>Scores of one model (or the bicubic baseline) on one validation set: means over the set's images of
 /// PSNR and SSIM on RGB and on the Y channel (BasicSR's calculate_psnr / calculate_ssim, border = scale).</summary>
