@@ -3,7 +3,7 @@ using System.Xml.Linq;
 using SrTrain.Tools.Reporting;
 using SrTrain.Core.Reporting.Plots;
 
-namespace SrTrain.Engine.Tests.Reporting;
+namespace SrTrain.Tools.Tests.Reporting;
 
 public class ReportRenderingTests
 {

@@ -1,7 +1,7 @@
 using SrTrain.Engine.Logging;
 using SrTrain.Tools.Reporting;
 
-namespace SrTrain.Engine.Tests.Reporting;
+namespace SrTrain.Tools.Tests.Reporting;
 
 public class ScalarCurvesTests
 {

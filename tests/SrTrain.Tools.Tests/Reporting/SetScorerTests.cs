@@ -3,7 +3,7 @@ using SrTrain.Engine.Metrics;
 using SrTrain.Tools.Reporting;
 using SrTrain.Engine.Training;
 
-namespace SrTrain.Engine.Tests.Reporting;
+namespace SrTrain.Tools.Tests.Reporting;
 
 public class SetScorerTests
 {
