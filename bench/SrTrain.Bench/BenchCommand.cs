@@ -2,16 +2,17 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using SrTrain.Torch;
 
-namespace SrTrain.Cli.Bench;
+namespace SrTrain.Bench;
 
-/// <summary><c>srtrain bench [--only a,b] [--json FILE] [--threads N] [--rounds R] [--reference SCRIPT | --no-reference] [--list]</c>:
+/// <summary><c>srtrain-bench [--only a,b] [--json FILE] [--threads N] [--rounds R] [--reference SCRIPT | --no-reference] [--python PATH] [--list]</c>
+/// (through scripts/bench.sh):
 /// times each benchmark on SrTrain and, alternately, on PyTorch with the same thread count.</summary>
 public static class BenchCommand
 {
     internal const string Usage =
-        "usage: srtrain bench [--only NAME,...] [--json FILE] [--threads N] [--rounds R] [--reference SCRIPT | --no-reference] [--list]";
+        "usage: scripts/bench.sh [--only NAME,...] [--json FILE] [--threads N] [--rounds R] [--reference SCRIPT | --no-reference] [--python PATH] [--list]";
 
-    /// <summary>Runs the command on the arguments after "bench"; returns the exit code.</summary>
+    /// <summary>Runs the benchmarks the arguments select; returns the exit code.</summary>
     public static int Run(string[] args)
     {
         BenchOptions options;
@@ -21,7 +22,7 @@ public static class BenchCommand
         }
         catch (ArgumentException e)
         {
-            Console.Error.WriteLine($"srtrain bench: {e.Message}");
+            Console.Error.WriteLine($"srtrain-bench: {e.Message}");
             Console.Error.WriteLine(Usage);
             return 2;
         }
@@ -39,7 +40,7 @@ public static class BenchCommand
         var benches = BenchmarkRegistry.Select(options.Only);
         LibTorch.NumThreads = options.Threads ?? LibTorch.NumThreads;
         int threads = LibTorch.NumThreads;
-        using var reference = options.NoReference ? null : new ReferenceProcess(options.Reference ?? FindReferenceScript(), threads);
+        using var reference = options.NoReference ? null : new ReferenceProcess(options.Reference ?? FindReferenceScript(), threads, options.Python);
         if (reference is not null && reference.Threads != threads)
             throw new InvalidOperationException($"PyTorch runs {reference.Threads} threads, SrTrain {threads}: the comparison would be unfair");
         Console.Error.WriteLine($"bench: libtorch {LibTorch.Version}, {threads} threads" +
@@ -61,7 +62,7 @@ public static class BenchCommand
                 var candidate = Path.Combine(dir.FullName, "scripts", "bench", "reference.py");
                 if (File.Exists(candidate)) return candidate;
             }
-        throw new FileNotFoundException("scripts/bench/reference.py not found above the srtrain binary or the current directory: " +
+        throw new FileNotFoundException("scripts/bench/reference.py not found above the srtrain-bench binary or the current directory: " +
                                         "pass --reference SCRIPT or --no-reference");
     }
 

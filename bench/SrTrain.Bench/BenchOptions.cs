@@ -1,6 +1,6 @@
-namespace SrTrain.Cli.Bench;
+namespace SrTrain.Bench;
 
-/// <summary>Parsed arguments of <c>srtrain bench</c>.</summary>
+/// <summary>Parsed arguments of <c>srtrain-bench</c> (scripts/bench.sh).</summary>
 public sealed record BenchOptions
 {
     public IReadOnlyList<string>? Only { get; init; }
@@ -8,11 +8,16 @@ public sealed record BenchOptions
     public int? Threads { get; init; }
     public int Rounds { get; init; } = 5;
     public string? Reference { get; init; }
+
+    /// <summary>The Python interpreter with torch that runs the reference script (<c>--python</c>, else
+    /// <see cref="ReferenceProcess.DefaultInterpreter"/>: <c>$SRTRAIN_PYTHON</c> or /usr/bin/python3).</summary>
+    public string Python { get; init; } = ReferenceProcess.DefaultInterpreter;
+
     public bool NoReference { get; init; }
     public bool List { get; init; }
     public bool Help { get; init; }
 
-    /// <summary>Parses the arguments after "bench"; a bad one is an <see cref="ArgumentException"/> naming it.</summary>
+    /// <summary>Parses the command-line arguments; a bad one is an <see cref="ArgumentException"/> naming it.</summary>
     public static BenchOptions Parse(IReadOnlyList<string> args)
     {
         var o = new BenchOptions();
@@ -29,6 +34,7 @@ public sealed record BenchOptions
                 "--rounds" => o with { Rounds = Positive() },
                 "--reference" => o with { Reference = Value() },
                 "--no-reference" => o with { NoReference = true },
+                "--python" => o with { Python = Value() },
                 "--list" => o with { List = true },
                 "--help" or "-h" => o with { Help = true },
                 var other => throw new ArgumentException($"unknown option '{other}'"),

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace SrTrain.Cli.Bench;
+namespace SrTrain.Bench;
 
 /// <summary>Runs each benchmark in rounds that alternate SrTrain and PyTorch (so drifting machine
 /// load hits both alike) and keeps the median round of each side.</summary>

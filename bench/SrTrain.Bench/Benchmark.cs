@@ -1,6 +1,6 @@
-namespace SrTrain.Cli.Bench;
+namespace SrTrain.Bench;
 
-/// <summary>One benchmark of <c>srtrain bench</c>: a unit of work ("step") timed on the SrTrain side
+/// <summary>One benchmark of <c>srtrain-bench</c>: a unit of work ("step") timed on the SrTrain side
 /// here and on the PyTorch side by the function of the same name in scripts/bench/reference.py.
 /// To add one: derive from this class, list it in <see cref="BenchmarkRegistry"/>, and register a
 /// Python function under the same <see cref="Name"/>.</summary>

@@ -1,6 +1,6 @@
-namespace SrTrain.Cli.Bench;
+namespace SrTrain.Bench;
 
-/// <summary>The benchmarks <c>srtrain bench</c> knows, in the order they run.</summary>
+/// <summary>The benchmarks <c>srtrain-bench</c> knows, in the order they run.</summary>
 public static class BenchmarkRegistry
 {
     /// <summary>Every benchmark; a new one is one class plus one line here.</summary>

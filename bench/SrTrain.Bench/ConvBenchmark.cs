@@ -1,7 +1,7 @@
 using SrTrain.Torch;
 using SrTrain.Torch.Nn;
 
-namespace SrTrain.Cli.Bench;
+namespace SrTrain.Bench;
 
 /// <summary>conv2d 64->64, 3x3, padding 1 on a (16, 64, 32, 32) batch, forward and backward (gradients
 /// of input, weight and bias), the core of every SR network's step. Python twin: <c>conv</c>.</summary>

@@ -1,6 +1,6 @@
 using SrTrain.Data;
 
-namespace SrTrain.Cli.Bench;
+namespace SrTrain.Bench;
 
 /// <summary>The files of the loader benchmarks: DIV2K-like 480x480 GT PNG sub-images and their 120x120 x4 LQ
 /// (<c>0001.png</c> / <c>0001x4.png</c>), deterministic photo-like content (smooth shading plus fine texture,

@@ -1,7 +1,7 @@
 using SrTrain.Data.Datasets;
 using SrTrain.Data.Loading;
 
-namespace SrTrain.Cli.Bench;
+namespace SrTrain.Bench;
 
 /// <summary>The training loader as BasicSR's DIV2K x4 configuration uses it: PairedImageDataset over 480x480
 /// GT / 120x120 LQ PNG sub-images, gt_size 128, hflip + rot, batch 16, 2 worker threads; one step is one

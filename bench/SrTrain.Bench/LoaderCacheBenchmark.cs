@@ -1,4 +1,4 @@
-namespace SrTrain.Cli.Bench;
+namespace SrTrain.Bench;
 
 /// <summary><see cref="LoaderBenchmark"/> with <c>io_backend: {type: cache}</c>: the images are decoded once
 /// (in the untimed preparation) and every batch crops from the memory-mapped cache. Python twin:

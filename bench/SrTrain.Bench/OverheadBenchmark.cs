@@ -1,6 +1,6 @@
 using SrTrain.Torch;
 
-namespace SrTrain.Cli.Bench;
+namespace SrTrain.Bench;
 
 /// <summary>Per-call cost of a tiny op: adding two one-element tensors and freeing the result, i.e.
 /// the binding's fixed cost per op (P/Invoke, handle, dispose) against Python's. Python twin: <c>overhead</c>.</summary>

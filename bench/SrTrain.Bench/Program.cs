@@ -1,4 +1,4 @@
-namespace SrTrain.Cli.Bench;
+namespace SrTrain.Bench;
 
 /// <summary>Entry point of <c>srtrain-bench</c> (scripts/bench.sh).</summary>
 public static class Program

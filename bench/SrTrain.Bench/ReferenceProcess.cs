@@ -2,22 +2,25 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace SrTrain.Cli.Bench;
+namespace SrTrain.Bench;
 
 /// <summary>The PyTorch side: scripts/bench/reference.py running as a line-per-request JSON server
-/// under /usr/bin/python3, kept alive for the whole run so rounds alternate without start-up cost.</summary>
+/// under a Python with torch (<see cref="BenchOptions.Python"/>), kept alive for the whole run so rounds alternate
+/// without start-up cost.</summary>
 public sealed class ReferenceProcess : IDisposable
 {
-    /// <summary>Debian's interpreter, which has python3-torch (the python3 first on PATH may not).</summary>
-    public const string Interpreter = "/usr/bin/python3";
+    /// <summary>The interpreter when <c>--python</c> is not given, configured in one place: <c>$SRTRAIN_PYTHON</c>, else
+    /// Debian's /usr/bin/python3, which has python3-torch (the python3 first on PATH may not).</summary>
+    public static string DefaultInterpreter =>
+        Environment.GetEnvironmentVariable("SRTRAIN_PYTHON") is { Length: > 0 } python ? python : "/usr/bin/python3";
 
     private readonly Process process;
 
-    public ReferenceProcess(string script, int threads)
+    public ReferenceProcess(string script, int threads, string? interpreter = null)
     {
+        interpreter ??= DefaultInterpreter;
         if (!File.Exists(script)) throw new FileNotFoundException($"PyTorch bench script {script} not found", script);
-        if (!File.Exists(Interpreter)) throw new FileNotFoundException($"{Interpreter} (with python3-torch) not found: run scripts/setup.sh");
-        var psi = new ProcessStartInfo(Interpreter)
+        var psi = new ProcessStartInfo(interpreter)
         {
             RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = false, UseShellExecute = false,
         };
@@ -25,7 +28,7 @@ public sealed class ReferenceProcess : IDisposable
         psi.ArgumentList.Add(script);
         psi.ArgumentList.Add("--threads");
         psi.ArgumentList.Add(threads.ToString());
-        process = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {Interpreter} {script}");
+        process = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {interpreter} {script}");
         var hello = ReadReply("start-up");
         TorchVersion = hello["torch"]?.GetValue<string>() ?? "?";
         Threads = hello["threads"]?.GetValue<int>() ?? 0;

@@ -4,7 +4,7 @@ using SrTrain.Torch;
 using SrTrain.Torch.Nn;
 using SrTrain.Torch.Optim;
 
-namespace SrTrain.Cli.Bench;
+namespace SrTrain.Bench;
 
 /// <summary>One SRModel training step of MSRResNet x4 (64 features, 16 blocks) on a batch of 4 LQ
 /// patches of 24x24: forward, L1 loss, backward, Adam step — the PSNR-stage inner loop. The variants

@@ -1,8 +1,8 @@
-using SrTrain.Cli.Bench;
+using SrTrain.Bench;
 
-namespace SrTrain.Cli.Tests.Bench;
+namespace SrTrain.Bench.Tests;
 
-/// <summary>srtrain bench: options, the registry, and the PyTorch twin of every benchmark.</summary>
+/// <summary>srtrain-bench (scripts/bench.sh): options, the registry, and the PyTorch twin of every benchmark.</summary>
 public class BenchCommandTests
 {
     [Fact]
