@@ -1,5 +1,5 @@
-using System.Globalization;
 using SrTrain.Abstractions.Contracts;
+using SrTrain.Engine.Checkpoints;
 using SrTrain.Engine.Inference;
 using SrTrain.Abstractions.Options;
 using SrTrain.Abstractions.Registry;
@@ -7,7 +7,6 @@ using SrTrain.Engine.Training;
 using SrTrain.Torch;
 using SrTrain.Torch.Nn;
 using SrTrain.Torch.Optim;
-using SrTrain.Torch.Serialization;
 
 namespace SrTrain.Engine.Models;
 
@@ -72,38 +71,27 @@ public abstract class TrainingModel : IDisposable
         return net;
     }
 
-    /// <summary>Loads weights into <paramref name="net"/>; a missing <paramref name="paramKey"/> falls back to
-    /// <paramref name="fallbackKeys"/> in turn, then to <c>params</c>, then to the file's bare state dict
-    /// (<see cref="StateDictFile.Read"/>: BasicSR resumes net_g_ema from params_ema, else params; an ESRGAN
-    /// release file loads with the default param key). Keys go through
-    /// <see cref="CheckpointKeys.ForNetwork"/> (<c>module.</c> prefix, an arch's foreign layouts such as the ESRGAN
-    /// release files'); what it changed goes to <see cref="LoadNotes"/>.</summary>
+    /// <summary>Loads weights into <paramref name="net"/> through the checkpoint module (<see cref="ArchCheckpoint.LoadFile"/>):
+    /// a missing <paramref name="paramKey"/> falls back to <paramref name="fallbackKeys"/> in turn, then to <c>params</c>, then
+    /// to the file's bare state dict (BasicSR resumes net_g_ema from params_ema, else params; an ESRGAN release file
+    /// loads with the default param key); keys lose the <c>module.</c> prefix and an arch's foreign layouts are
+    /// converted. What it changed goes to <see cref="LoadNotes"/>.</summary>
     protected void LoadNetwork(Module net, string path, string? paramKey, bool strict, string where, IReadOnlyList<string?>? fallbackKeys = null)
     {
         if (!File.Exists(path)) throw new OptionException($"{where}: weights file not found: {path}");
-        var state = StateDictFile.Read(path, paramKey, out var keyNote, fallbackKeys);
+        CheckpointLoadReport report;
         try
         {
-            Dictionary<string, Tensor> converted;
-            string? note;
-            try
-            {
-                converted = CheckpointKeys.ForNetwork(net, state, out note);
-            }
-            catch (ArgumentException e)
-            {
-                throw new OptionException($"{where}: {path}: {e.Message}");
-            }
-            net.LoadStateDict(converted, strict);
-            // net_g and net_g_ema usually load the same entry and convert alike: one line for each note.
-            // (keyNote names the file itself.)
-            foreach (var line in new[] { keyNote is null ? null : $"{where}: {keyNote}", note is null ? null : $"{where}: {path}: {note}" })
-                if (line is not null && !loadNotes.Contains(line)) loadNotes.Add(line);
+            report = ArchCheckpoint.LoadFile(net, path, paramKey, strict, fallbackKeys);
         }
-        finally
+        catch (ArgumentException e)
         {
-            foreach (var t in state.Values) t.Dispose();
+            throw new OptionException($"{where}: {path}: {e.Message}");
         }
+        // net_g and net_g_ema usually load the same entry and convert alike: one line for each note.
+        // (The entry note names the file itself.)
+        foreach (var line in new[] { report.Entry is null ? null : $"{where}: {report.Entry}", report.Conversion is null ? null : $"{where}: {path}: {report.Conversion}" })
+            if (line is not null && !loadNotes.Contains(line)) loadNotes.Add(line);
     }
 
     /// <summary>What loading weights changed on the way in, one line per file (e.g. "path.pretrain_network_g:
@@ -206,30 +194,20 @@ public abstract class TrainingModel : IDisposable
         yield return ("net_g", NetG, NetGEma);
     }
 
-    /// <summary>Writes models/&lt;label&gt;_&lt;iter&gt;.pth in BasicSR's layout: {'params': ..., 'params_ema': ...}.</summary>
+    /// <summary>Writes models/&lt;label&gt;_&lt;iter&gt;.pth in BasicSR's layout: {'params': ..., 'params_ema': ...} (<see cref="NetworkFile"/>).</summary>
     public void SaveNetworks(string modelsDir, long iter)
     {
         Directory.CreateDirectory(modelsDir);
         foreach (var (label, net, netEma) in SavedNetworks())
-        {
-            using var scope = LibTorch.NewDisposeScope();
-            var tree = new Dictionary<string, object?> { ["params"] = CpuStateDict(net) };
-            if (netEma is not null) tree["params_ema"] = CpuStateDict(netEma);
-            PthFile.Save(Path.Combine(modelsDir, $"{label}_{iter.ToString(CultureInfo.InvariantCulture)}.pth"), tree);
-        }
+            NetworkFile.Save(NetworkFile.PathFor(modelsDir, label, iter), net, netEma);
     }
-
-    /// <summary>Detached CPU copies-or-views, as PyTorch's state_dict() gives: loaded in Python they are
-    /// plain tensors (requires_grad False) that accept in-place edits.</summary>
-    private static Dictionary<string, Tensor> CpuStateDict(Module net) =>
-        net.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value.Detach().To(Device.Cpu).Contiguous());
 
     /// <summary>Restores networks from models/&lt;label&gt;_&lt;iter&gt;.pth (resume).</summary>
     public void LoadNetworks(string modelsDir, long iter)
     {
         foreach (var (label, net, netEma) in SavedNetworks())
         {
-            var path = Path.Combine(modelsDir, $"{label}_{iter.ToString(CultureInfo.InvariantCulture)}.pth");
+            var path = NetworkFile.PathFor(modelsDir, label, iter);
             LoadNetwork(net, path, "params", strict: true, "resume");
             if (netEma is not null) LoadNetwork(netEma, path, "params_ema", strict: true, "resume");
         }

@@ -1,4 +1,5 @@
 using SrTrain.Abstractions.Options;
+using SrTrain.Engine.Checkpoints;
 
 namespace SrTrain.Engine.Training;
 
@@ -47,11 +48,6 @@ public sealed record ExperimentPaths(string Root, string ExperimentRoot)
         Directory.CreateDirectory(Visualization);
     }
 
-    /// <summary>The training state with the highest iteration, or null.</summary>
-    public string? LatestTrainingState() =>
-        Directory.Exists(TrainingStates)
-            ? Directory.EnumerateFiles(TrainingStates, "*.state")
-                .Select(f => (File: f, Ok: long.TryParse(Path.GetFileNameWithoutExtension(f), out var i), Iter: i))
-                .Where(x => x.Ok).OrderByDescending(x => x.Iter).Select(x => x.File).FirstOrDefault()
-            : null;
+    /// <summary>The training state with the highest iteration, or null (<see cref="TrainingStateFile.Latest"/>).</summary>
+    public string? LatestTrainingState() => TrainingStateFile.Latest(TrainingStates);
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using Serilog;
 using SrTrain.Abstractions.Contracts;
+using SrTrain.Engine.Checkpoints;
 using SrTrain.Engine.Logging;
 using SrTrain.Engine.Models;
 using SrTrain.Abstractions.Options;
@@ -194,49 +195,25 @@ public sealed class Trainer(ExperimentOptions options, IDataPipeline data, IImag
         model.SaveNetworks(paths.Models, iter);
         var (opts, scheds) = model.TrainingStateTrees();
         using var scope = LibTorch.NewDisposeScope();
-        var state = new Dictionary<string, object?>
-        {
-            ["epoch"] = (long)epoch,
-            ["iter"] = iter,
-            ["batch_in_epoch"] = (long)batchIndex,
-            ["seed"] = seed,
-            ["optimizers"] = opts,
-            ["schedulers"] = scheds,
-            ["rng_state"] = LibTorch.GetRngState(),
-            ["best_metric_results"] = validator?.Best.Select(kv => (object?)new List<object?> { kv.Key.Set, kv.Key.Metric, kv.Value.Value, kv.Value.Iter }).ToList()
-                                      ?? [],
-        };
-        PthFile.Save(Path.Combine(paths.TrainingStates, $"{iter.ToString(CultureInfo.InvariantCulture)}.state"), state);
+        var best = validator?.Best.Select(kv => (kv.Key.Set, kv.Key.Metric, kv.Value.Value, kv.Value.Iter)).ToList() ?? [];
+        TrainingStateFile.Save(TrainingStateFile.PathFor(paths.TrainingStates, iter),
+                               new TrainingState(epoch, iter, batchIndex, seed, opts, scheds, LibTorch.GetRngState(), best));
     }
 
     private static (long Iter, int Epoch, int FirstBatch) Resume(string statePath, TrainingModel model, ExperimentPaths paths, Validator? validator,
                                                                 int batchesPerEpoch)
     {
         if (!File.Exists(statePath)) throw new OptionException($"path.resume_state: file not found: {statePath}");
-        var tree = PthFile.Load(statePath);
-        try
+        return TrainingStateFile.Read(statePath, state =>
         {
-            var state = TreeAccess.Map(tree, statePath);
-            long iter = TreeAccess.Long(state, "iter", statePath);
-            int epoch = (int)TreeAccess.Long(state, "epoch", statePath);
-            int batch = (int)TreeAccess.Long(state, "batch_in_epoch", statePath) + 1;
+            int epoch = (int)state.Epoch, batch = (int)state.BatchInEpoch + 1;
             // Resume from the folder the state lives in, so a copied experiment resumes too.
-            var modelsDir = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(statePath)))!, "models");
-            model.LoadNetworks(Directory.Exists(modelsDir) ? modelsDir : paths.Models, iter);
-            model.LoadTrainingStateTrees(TreeAccess.List(state, "optimizers", statePath), TreeAccess.List(state, "schedulers", statePath));
-            if (state.TryGetValue("rng_state", out var rng) && rng is Tensor rngState) LibTorch.SetRngState(rngState);
-            if (validator is not null && state.TryGetValue("best_metric_results", out var bestTree) && bestTree is not null)
-                validator.RestoreBest(TreeAccess.List(state, "best_metric_results", statePath).Select(e =>
-                {
-                    var l = (System.Collections.IList)e!;
-                    return ((string)l[0]!, (string)l[1]!, Convert.ToDouble(l[2], CultureInfo.InvariantCulture), Convert.ToInt64(l[3], CultureInfo.InvariantCulture));
-                }));
+            model.LoadNetworks(TrainingStateFile.ModelsDirFor(statePath, paths.Models), state.Iter);
+            model.LoadTrainingStateTrees(state.Optimizers, state.Schedulers);
+            if (state.RngState is { } rng) LibTorch.SetRngState(rng);
+            validator?.RestoreBest(state.BestMetrics);
             if (batch >= batchesPerEpoch) (epoch, batch) = (epoch + 1, 0);
-            return (iter, epoch, batch);
-        }
-        finally
-        {
-            PthFile.DisposeTensors(tree);
-        }
+            return (state.Iter, epoch, batch);
+        });
     }
 }

@@ -1,4 +1,5 @@
 using SrTrain.Archs;
+using SrTrain.Engine.Checkpoints;
 using SrTrain.Engine.Inference;
 using SrTrain.Data;
 using SrTrain.Torch;

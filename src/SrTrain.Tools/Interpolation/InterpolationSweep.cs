@@ -2,6 +2,7 @@ using System.Globalization;
 using SrTrain.Archs;
 using SrTrain.Cli.Interpolation;   // LabelledGrid keeps its namespace until ScottPlot replaces it
 using SrTrain.Data;
+using SrTrain.Engine.Checkpoints;
 using SrTrain.Tools.Inference;
 using SrTrain.Torch;
 

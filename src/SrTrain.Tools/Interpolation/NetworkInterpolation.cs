@@ -1,5 +1,5 @@
 using SrTrain.Archs;
-using SrTrain.Engine.Models;
+using SrTrain.Engine.Checkpoints;
 using SrTrain.Torch;
 using SrTrain.Torch.Serialization;
 

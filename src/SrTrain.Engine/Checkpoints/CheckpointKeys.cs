@@ -2,7 +2,7 @@ using SrTrain.Abstractions.Contracts;
 using SrTrain.Torch;
 using SrTrain.Torch.Nn;
 
-namespace SrTrain.Engine.Models;
+namespace SrTrain.Engine.Checkpoints;
 
 /// <summary>The one key normalisation between a checkpoint file and a network, shared by the engine
 /// (<see cref="TrainingModel"/>: pretrain_network_*, resume) and SrTrain.Archs' <c>ArchCheckpoint</c>

@@ -1,7 +1,7 @@
 using SrTrain.Torch;
 using SrTrain.Torch.Serialization;
 
-namespace SrTrain.Engine.Models;
+namespace SrTrain.Engine.Checkpoints;
 
 /// <summary>Reads the state dict a weights file holds, for every loader (<c>path.pretrain_network_*</c>, resume,
 /// <c>srtrain infer</c>, <c>interp</c>): a BasicSR checkpoint's <c>params</c> / <c>params_ema</c> entry, or a

@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Globalization;
 
-namespace SrTrain.Engine.Training;
+namespace SrTrain.Engine.Checkpoints;
 
 /// <summary>Typed reads from a loaded checkpoint tree (dicts keyed by string), with errors naming the
 /// file and the key when a training state is not what SrTrain wrote.</summary>
