@@ -1,12 +1,14 @@
 using SrTrain.Abstractions.Options;
 using SrTrain.Abstractions.Registry;
+using SrTrain.Losses;
 using SrTrain.Torch;
 
 namespace SrTrain.Engine.Models;
 
 /// <summary>ESRGAN training (Wang et al. 2018; BasicSR's ESRGANModel): a relativistic average
-/// discriminator (ESRGAN eq. 1-2) judges whether real data is more realistic than the average fake and
-/// vice versa. Generator step with D frozen, then the D step with separate real and fake backward passes.</summary>
+/// discriminator (ESRGAN eq. 1-2, <see cref="RelativisticAverageGan"/>) judges whether real data is more realistic
+/// than the average fake and vice versa. Generator step with D frozen, then the D step with separate real and fake
+/// backward passes.</summary>
 [Model("ESRGANModel")]
 public sealed class EsrganModel(ExperimentOptions options, Device device) : SrganModel(options, device)
 {
@@ -15,8 +17,7 @@ public sealed class EsrganModel(ExperimentOptions options, Device device) : Srga
     {
         var realPred = Forward(NetD, Gt).Detach();
         var fakePred = Forward(NetD, output);
-        var lReal = GanLoss.Forward(realPred - fakePred.Mean(), targetIsReal: false, isDiscriminator: false);
-        var lFake = GanLoss.Forward(fakePred - realPred.Mean(), targetIsReal: true, isDiscriminator: false);
+        var (lReal, lFake) = RelativisticAverageGan.GeneratorLoss(GanLoss, realPred, fakePred);
         return (lReal + lFake) / 2.0;
     }
 
@@ -24,12 +25,14 @@ public sealed class EsrganModel(ExperimentOptions options, Device device) : Srga
     /// each half backpropagated on its own and weighted 0.5 as BasicSR does.</summary>
     protected override void DiscriminatorBackward(Tensor output)
     {
+        // BasicSR predicts the fakes twice: once (detached) for the real half's mean, again on the detached output for
+        // the fake half. The extra forward is kept: it moves D's batch-norm statistics and spectral-norm vectors as BasicSR's does.
         var fakeForReal = Forward(NetD, output).Detach();
         var realD = Forward(NetD, Gt);
-        var lDReal = GanLoss.Forward(realD - fakeForReal.Mean(), targetIsReal: true, isDiscriminator: true) * 0.5;
+        var lDReal = RelativisticAverageGan.DiscriminatorRealTerm(GanLoss, realD, fakeForReal) * 0.5;
         lDReal.Backward();
         var fakeD = Forward(NetD, output.Detach());
-        var lDFake = GanLoss.Forward(fakeD - realD.Detach().Mean(), targetIsReal: false, isDiscriminator: true) * 0.5;
+        var lDFake = RelativisticAverageGan.DiscriminatorFakeTerm(GanLoss, realD, fakeD) * 0.5;
         lDFake.Backward();
         Log("l_d_real", lDReal);
         Log("l_d_fake", lDFake);

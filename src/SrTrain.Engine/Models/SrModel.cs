@@ -16,20 +16,19 @@ public class SrModel : TrainingModel
     private Tensor? lq;
     private Tensor? gt;
 
-    public SrModel(ExperimentOptions options, Device device) : base(options, device)
-    {
-        if (options.IsTrain) InitTrainingSettings();
-    }
+    public SrModel(ExperimentOptions options, Device device) : this(options, device, requireContentLoss: true) { }
 
-    protected virtual void InitTrainingSettings()
+    /// <summary>For models that train net_g with more than content losses (the GAN models), which may configure
+    /// neither pixel_opt nor perceptual_opt.</summary>
+    protected SrModel(ExperimentOptions options, Device device, bool requireContentLoss) : base(options, device)
     {
-        var train = Options.Train!;
+        if (!options.IsTrain) return;
+        var train = options.Train!;
         pixelLoss = train.PixelOpt is { } p ? TypeRegistry.Create<IPixelLoss>(RegistryKind.Loss, p, "train.pixel_opt") : null;
         perceptualLoss = train.PerceptualOpt is { } q ? TypeRegistry.Create<IPerceptualLoss>(RegistryKind.Loss, q, "train.perceptual_opt") : null;
         if (perceptualLoss is Module vggLoss) vggLoss.To(Device);
-        if (pixelLoss is null && perceptualLoss is null && this is not SrganModel)
-            throw new OptionException("train: SRModel needs pixel_opt and/or perceptual_opt (both are ~)");
-        AddOptimizer(CreateOptimizer(train.OptimG, NetG, "train.optim_g"));
+        if (pixelLoss is null && perceptualLoss is null && requireContentLoss)
+            throw new OptionException($"train: {options.ModelType} needs pixel_opt and/or perceptual_opt (both are ~)");
     }
 
     /// <summary>Pixel loss, if configured (GAN models reuse it).</summary>
@@ -52,7 +51,7 @@ public class SrModel : TrainingModel
 
     public override void OptimizeParameters(long currentIter)
     {
-        var optimizer = Optimizers[0];
+        var optimizer = OptimizerG ?? throw new InvalidOperationException("OptimizeParameters needs a training model");
         ClearLog();
         optimizer.ZeroGrad();
         var output = Forward(NetG, Lq);

@@ -3,6 +3,7 @@ using SrTrain.Abstractions.Options;
 using SrTrain.Abstractions.Registry;
 using SrTrain.Torch;
 using SrTrain.Torch.Nn;
+using SrTrain.Torch.Optim;
 
 namespace SrTrain.Engine.Models;
 
@@ -14,25 +15,25 @@ public class SrganModel : SrModel
     private IGanLoss? ganLoss;
     private Module? netD;
 
-    public SrganModel(ExperimentOptions options, Device device) : base(options, device) { }
+    public SrganModel(ExperimentOptions options, Device device) : base(options, device, requireContentLoss: false)
+    {
+        if (!options.IsTrain) return;
+        netD = CreateNetwork(options.NetworkD ?? throw new OptionException($"{options.ModelType} needs network_d"), "network_d");
+        if (options.Path.PretrainNetworkD is { } path)
+            LoadNetwork(netD, path, options.Path.ParamKeyD, options.Path.StrictLoadD, "path.pretrain_network_d");
+        netD.Train();
+        ganLoss = options.Train!.GanOpt is { } g ? TypeRegistry.Create<IGanLoss>(RegistryKind.Loss, g, "train.gan_opt")
+            : throw new OptionException($"train: {options.ModelType} needs gan_opt");
+        OptimizerD = AddOptimizer(CreateOptimizer(options.Train.OptimD ?? throw new OptionException($"train: {options.ModelType} needs optim_d"), netD, "train.optim_d"));
+    }
 
     /// <summary>The discriminator.</summary>
     public Module NetD => netD ?? throw new InvalidOperationException("the discriminator exists only in training");
 
-    protected IGanLoss GanLoss => ganLoss ?? throw new InvalidOperationException("gan_opt is missing");
+    /// <summary>The discriminator's optimizer (train.optim_d); null outside training.</summary>
+    public Optimizer? OptimizerD { get; }
 
-    protected override void InitTrainingSettings()
-    {
-        var o = Options;
-        netD = CreateNetwork(o.NetworkD ?? throw new OptionException($"{o.ModelType} needs network_d"), "network_d");
-        if (o.Path.PretrainNetworkD is { } path)
-            LoadNetwork(netD, path, o.Path.ParamKeyD, o.Path.StrictLoadD, "path.pretrain_network_d");
-        netD.Train();
-        ganLoss = o.Train!.GanOpt is { } g ? TypeRegistry.Create<IGanLoss>(RegistryKind.Loss, g, "train.gan_opt")
-            : throw new OptionException($"train: {o.ModelType} needs gan_opt");
-        base.InitTrainingSettings();
-        AddOptimizer(CreateOptimizer(o.Train.OptimD ?? throw new OptionException($"train: {o.ModelType} needs optim_d"), netD, "train.optim_d"));
-    }
+    protected IGanLoss GanLoss => ganLoss ?? throw new InvalidOperationException("gan_opt is missing");
 
     /// <summary>Whether this iteration trains the generator (BasicSR: net_d_iters, net_d_init_iters).</summary>
     protected bool TrainsGenerator(long currentIter) =>
@@ -42,7 +43,7 @@ public class SrganModel : SrModel
     /// <see cref="GeneratorGanLoss"/>), then a discriminator step (<see cref="DiscriminatorBackward"/>).</summary>
     public override void OptimizeParameters(long currentIter)
     {
-        var (optG, optD) = (Optimizers[0], Optimizers[1]);
+        var (optG, optD) = (OptimizerG!, OptimizerD ?? throw new InvalidOperationException("OptimizeParameters needs a training model"));
         ClearLog();   // as BasicSR's fresh log_dict: a D-only iteration must not report the last G step's losses
         NetD.RequiresGrad(false);
         optG.ZeroGrad();

@@ -38,6 +38,9 @@ public abstract class TrainingModel : IDisposable
             NetGEma.Eval();
         }
         NetG.Train(options.IsTrain);
+        // Every model trains net_g with train.optim_g (BasicSR's setup_optimizers); a discriminator's optimizer is
+        // its model's own (OptimizerD).
+        if (options.IsTrain) OptimizerG = AddOptimizer(CreateOptimizer(options.Train!.OptimG, NetG, "train.optim_g"));
     }
 
     public ExperimentOptions Options { get; }
@@ -49,7 +52,13 @@ public abstract class TrainingModel : IDisposable
     /// <summary>EMA copy of the generator (null when ema_decay is 0); used for validation when present.</summary>
     public Module? NetGEma { get; }
 
+    /// <summary>The generator's optimizer (train.optim_g); null outside training.</summary>
+    public Optimizer? OptimizerG { get; }
+
+    /// <summary>Every optimizer, in the order training-state files store them (G, then D).</summary>
     public IReadOnlyList<Optimizer> Optimizers => optimizers;
+
+    /// <summary>The learning-rate schedulers, one per optimizer, in the same order.</summary>
     public IReadOnlyList<LrScheduler> Schedulers => schedulers;
 
     /// <summary>Scalars logged by the last <see cref="OptimizeParameters"/> (l_pix, l_g_gan, ...), and only those.</summary>
@@ -107,21 +116,23 @@ public abstract class TrainingModel : IDisposable
         return spec.Create(trainable);
     }
 
-    protected void AddOptimizer(Optimizer optimizer)
+    /// <summary>Registers <paramref name="optimizer"/> for learning-rate schedules and training-state files, and returns it.</summary>
+    protected Optimizer AddOptimizer(Optimizer optimizer)
     {
         optimizers.Add(optimizer);
         if (Options.Train?.Scheduler is { } section)
             schedulers.Add(TypeRegistry.Create<ISchedulerSpec>(RegistryKind.Scheduler, section, "train.scheduler").Create(optimizer));
         else
             foreach (var g in optimizer.ParamGroups) g.InitialLr ??= g.Lr;
+        return optimizer;
     }
 
     /// <summary>BasicSR's update_learning_rate: schedulers step from iteration 2 on; linear warm-up before warmup_iter.</summary>
     public void UpdateLearningRate(long currentIter) =>
         LinearWarmup.UpdateLearningRate(optimizers, schedulers, currentIter, Options.Train?.WarmupIter ?? -1);
 
-    /// <summary>The learning rate of each of the first optimizer's groups.</summary>
-    public IReadOnlyList<double> CurrentLearningRates => optimizers.Count == 0 ? [] : optimizers[0].ParamGroups.Select(g => g.Lr).ToList();
+    /// <summary>The learning rate of each of the generator optimizer's groups (BasicSR logs optimizer_g's).</summary>
+    public IReadOnlyList<double> CurrentLearningRates => OptimizerG is null ? [] : OptimizerG.ParamGroups.Select(g => g.Lr).ToList();
 
     protected bool UsesChannelsLast => string.Equals(Options.MemoryFormat, "channels_last", StringComparison.OrdinalIgnoreCase);
 
