@@ -36,7 +36,7 @@ internal static class InferCommand
             settings.Validate();
             var inputs = Upscaler.ListInputs(result.GetValue(input)!);
             var outDir = result.GetValue(output)!;
-            using var upscaler = Upscaler.Load(result.GetValue(arch)!, Upscaler.ParseOptions(result.GetValue(archOpt)),
+            using var upscaler = Upscaler.Load(result.GetValue(arch)!, ArchOptionParser.Parse(result.GetValue(archOpt)),
                                                result.GetValue(scale), result.GetValue(model)!.FullName, result.GetValue(paramKey),
                                                settings, note => Console.Error.WriteLine($"infer: {note}"));
             var written = Run(upscaler, inputs, outDir, result.GetValue(suffix));

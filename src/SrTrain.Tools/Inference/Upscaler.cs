@@ -13,7 +13,7 @@ namespace SrTrain.Tools.Inference;
 /// <c>interp --sweep</c> grids are thin wrappers over it.</summary>
 public sealed class Upscaler : IDisposable
 {
-    private readonly int inputMultiple;
+    private readonly InputRule inputRule;
 
     /// <summary>Wraps <paramref name="net"/> (moved to the settings' device, put in eval mode; owned from
     /// now on) that enlarges by <paramref name="scale"/>.</summary>
@@ -27,7 +27,7 @@ public sealed class Upscaler : IDisposable
         Net.To(Device);
         Net.Eval();
         Scale = scale;
-        inputMultiple = InputMultiple(net, scale);
+        inputRule = InputRule.Of(net);
     }
 
     /// <summary>Builds <paramref name="arch"/> from <paramref name="archOptions"/> (BasicSR's keys, e.g.
@@ -56,22 +56,6 @@ public sealed class Upscaler : IDisposable
     public static Module BuildArch(string arch, IEnumerable<KeyValuePair<string, object?>> archOptions, int scale)
     {
         return ArchInfo.Get(arch).Create(archOptions, scale, "--arch-opt");
-    }
-
-    /// <summary>Parses <c>key=value</c> pairs of <c>--arch-opt</c>; values stay strings and are converted
-    /// to the constructor's types by the registry (so <c>num_block=23</c> binds an int).</summary>
-    public static List<KeyValuePair<string, object?>> ParseOptions(IEnumerable<string>? pairs)
-    {
-        var result = new List<KeyValuePair<string, object?>>();
-        foreach (var pair in pairs ?? [])
-        {
-            int eq = pair.IndexOf('=');
-            if (eq <= 0) throw new ArgumentException($"--arch-opt '{pair}': expected key=value, e.g. num_block=23");
-            var key = pair[..eq].Trim();
-            if (result.Any(p => p.Key == key)) throw new ArgumentException($"--arch-opt: '{key}' is given twice");
-            result.Add(new(key, pair[(eq + 1)..].Trim()));
-        }
-        return result;
     }
 
     /// <summary>The network (on <see cref="Device"/>, eval mode).</summary>
@@ -145,15 +129,17 @@ public sealed class Upscaler : IDisposable
 
     public void Dispose() => Net.Dispose();
 
-    /// <summary>One network pass; inputs the arch cannot split are padded (reflect, bottom/right) to its
-    /// multiple and the output is cropped back, as Real-ESRGAN's mod_scale padding does.</summary>
+    /// <summary>One network pass; an input size the arch does not accept is padded (bottom/right) to the multiple
+    /// its <see cref="InputRule"/> states, with its padding mode, and the output is cropped back, as Real-ESRGAN's
+    /// mod_scale padding does.</summary>
     private Tensor Forward(Tensor x)
     {
         long h = x.Size(2), w = x.Size(3);
-        long ph = (inputMultiple - h % inputMultiple) % inputMultiple, pw = (inputMultiple - w % inputMultiple) % inputMultiple;
+        int m = inputRule.Multiple;
+        long ph = (m - h % m) % m, pw = (m - w % m) % m;
         if (ph == 0 && pw == 0) return CheckSize(Net.Forward(x), h, w);
         // Reflection needs more pixels than it adds; a 1-2 pixel sliver falls back to replication.
-        var mode = h > ph && w > pw ? PaddingMode.Reflect : PaddingMode.Replicate;
+        var mode = inputRule.Padding == PaddingMode.Reflect && !(h > ph && w > pw) ? PaddingMode.Replicate : inputRule.Padding;
         var y = CheckSize(Net.Forward(F.Pad(x, [0, pw, 0, ph], mode)), h + ph, w + pw);
         return y.Narrow(2, 0, h * Scale).Narrow(3, 0, w * Scale);
     }
@@ -165,9 +151,6 @@ public sealed class Upscaler : IDisposable
                 $"the network made [{string.Join(", ", y.Shape)}] from a {h}x{w} input; --scale {Scale} expects {h * Scale}x{w * Scale}");
         return y;
     }
-
-    /// <summary>RRDBNet x1/x2 pixel-unshuffle their input by 4/2, so it must be a multiple of that.</summary>
-    private static int InputMultiple(Module net, int scale) => net is RrdbNet ? scale switch { 1 => 4, 2 => 2, _ => 1 } : 1;
 
     private static Tensor ToRgbTensor(Image image)
     {
