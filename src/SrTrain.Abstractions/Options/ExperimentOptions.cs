@@ -44,7 +44,7 @@ public sealed record PathOptions(
     [OptionDoc("key inside the discriminator checkpoint")] string? ParamKeyD = "params",
     [OptionDoc("require every discriminator key to match")] bool StrictLoadD = true,
     [OptionDoc("training state (.state) to resume from")] string? ResumeState = null,
-    [OptionDoc("network names whose weights are not reloaded on resume")] object? IgnoreResumeNetworks = null,
+    [OptionDoc("networks whose weights are not reloaded on resume, e.g. [network_d]: they keep their pretrain_network_* weights (BasicSR's check_resume)")] object? IgnoreResumeNetworks = null,
     [OptionDoc("root folder for experiments/ and results/ (default: current directory)")] string? Root = null,
     [OptionDoc("override of experiments/<name>")] string? ExperimentsRoot = null,
     [OptionDoc("override of results/<name>")] string? ResultsRoot = null,
@@ -75,7 +75,7 @@ public sealed record ValOptions(
     [OptionDoc("save SR images under visualization/ (train) or results/<name>/visualization (test)")] bool SaveImg = false,
     [OptionDoc("suffix of saved image names")] string? Suffix = null,
     [OptionDoc("metrics by name: {psnr: {type: calculate_psnr, crop_border: 4, test_y_channel: false}}")] Dictionary<string, object?>? Metrics = null,
-    [OptionDoc("show a progress bar during validation")] bool Pbar = true,
+    [NoEffect("SrTrain draws no validation progress bar")] bool? Pbar = null,
     [OptionDoc("SrTrain: run the network on tiles of this LQ size for large images (0: whole image)")] int Tile = 0,
     [OptionDoc("SrTrain: overlap of tiles in LQ pixels")] int TilePad = 10,
     [OptionDoc("x8 self-ensemble (flips and rotations averaged), EDSR's '+' results")] bool SelfEnsemble = false)

@@ -213,16 +213,29 @@ public abstract class TrainingModel : IDisposable
             NetworkFile.Save(NetworkFile.PathFor(modelsDir, label, iter), net, netEma);
     }
 
-    /// <summary>Restores networks from models/&lt;label&gt;_&lt;iter&gt;.pth (resume).</summary>
+    /// <summary>Restores networks from models/&lt;label&gt;_&lt;iter&gt;.pth (resume), except those named in
+    /// <c>path.ignore_resume_networks</c> (e.g. <c>[network_d]</c>), which keep the weights they started with
+    /// (their <c>pretrain_network_*</c>), as BasicSR's check_resume does.</summary>
     public void LoadNetworks(string modelsDir, long iter)
     {
+        var ignored = IgnoredOnResume(Options.Path.IgnoreResumeNetworks);
         foreach (var (label, net, netEma) in SavedNetworks())
         {
+            if (ignored.Contains("network_" + label.Replace("net_", "", StringComparison.Ordinal))) continue;
             var path = NetworkFile.PathFor(modelsDir, label, iter);
             LoadNetwork(net, path, "params", strict: true, "resume");
             if (netEma is not null) LoadNetwork(netEma, path, "params_ema", strict: true, "resume");
         }
     }
+
+    private static HashSet<string> IgnoredOnResume(object? option) => option switch
+    {
+        null => [],
+        string name => [name],
+        IEnumerable<object?> names => names.Select(n => n as string ?? throw new OptionException(
+            $"path.ignore_resume_networks: expected network names such as network_d, got {n ?? "~"}")).ToHashSet(),
+        var other => throw new OptionException($"path.ignore_resume_networks: expected a list of network names such as [network_d], got {other}"),
+    };
 
     /// <summary>Optimizer and scheduler state for a training-state file.</summary>
     public (List<object?> Optimizers, List<object?> Schedulers) TrainingStateTrees() =>
