@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using SrTrain.Tools.Reporting;
 using SrTrain.Data;
+using SrTrain.Data.Pipeline;
 
 namespace SrTrain.Cli.Commands;
 

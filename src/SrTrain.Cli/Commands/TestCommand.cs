@@ -2,6 +2,7 @@ using System.CommandLine;
 using Spectre.Console;
 using SrTrain.Engine.Training;
 using SrTrain.Data;
+using SrTrain.Data.Pipeline;
 
 namespace SrTrain.Cli.Commands;
 

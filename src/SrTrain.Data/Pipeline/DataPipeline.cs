@@ -4,7 +4,7 @@ using SrTrain.Data.Datasets;
 using SrTrain.Data.Loading;
 using SrTrain.Torch;
 
-namespace SrTrain.Data;
+namespace SrTrain.Data.Pipeline;
 
 /// <summary>The data side of an experiment for the engine: builds registered datasets from their
 /// option sections (scale and phase injected, loader keys consumed by the loader) and wraps the
