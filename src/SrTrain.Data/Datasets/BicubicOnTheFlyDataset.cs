@@ -50,9 +50,7 @@ public sealed class BicubicOnTheFlyDataset : IImageDataset
         Image gt;
         if (Options.IsTrain)
         {
-            int size = Options.GtSize!.Value;
-            var (top, left) = PairedRandomCrop.SinglePosition(stored.Height, stored.Width, size, rng, path);
-            gt = Augment.Apply(stored.Crop(top, left, size, size), Options.DrawAugment(rng));
+            gt = Augment.Apply(PairedRandomCrop.Single(stored, Options.GtSize!.Value, rng, path), Options.DrawAugment(rng));
         }
         else
         {

@@ -63,36 +63,21 @@ public sealed class PairedImageDataset : IImageDataset
         var (gtPath, lqPath) = pairs[index];
         using var gtStored = Options.Source.Open(gtPath);
         using var lqStored = Options.Source.Open(lqPath);
-        var (h, w) = FitToScale(gtStored, lqStored, gtPath, lqPath);
         Image gt, lq;
-        int scale = Options.Scale;
         if (Options.IsTrain)
         {
             // Only the two patches are converted to float, not the whole images.
-            int gtSize = Options.GtSize!.Value, lqSize = gtSize / scale;
-            var (top, left) = PairedRandomCrop.Position(h, w, lqStored.Height, lqStored.Width, gtSize, scale, rng, gtPath, lqPath);
-            gt = gtStored.Crop(top * scale, left * scale, gtSize, gtSize);
-            lq = lqStored.Crop(top, left, lqSize, lqSize);
+            (gt, lq) = PairedRandomCrop.Apply(gtStored, lqStored, Options.GtSize!.Value, Options.Scale, rng, gtPath, lqPath);
             var choice = Options.DrawAugment(rng);
             gt = Augment.Apply(gt, choice);
             lq = Augment.Apply(lq, choice);
         }
         else
         {
+            var (h, w) = PairedRandomCrop.GtRegion(gtStored.Height, gtStored.Width, lqStored.Height, lqStored.Width, Options.Scale, gtPath, lqPath);
             gt = gtStored.Crop(0, 0, h, w);
             lq = lqStored.ToImage();
         }
         return new Sample(Options.Finish.Apply(lq), Options.Finish.Apply(gt), lqPath, gtPath);
-    }
-
-    // A GT up to scale-1 pixels larger than scale x LQ (LQ made from a non-mod-cropped GT) is cropped, as
-    // BasicSR does for validation; anything else is a wrong pairing or a wrong scale. Returns the GT size used.
-    private (int Height, int Width) FitToScale(StoredImage gt, StoredImage lq, string gtPath, string lqPath)
-    {
-        int scale = Options.Scale, h = lq.Height * scale, w = lq.Width * scale;
-        if (gt.Height < h || gt.Width < w || gt.Height - h >= scale || gt.Width - w >= scale)
-            throw new InvalidDataException(
-                $"scale mismatch: GT {gtPath} is {gt.Height}x{gt.Width}, LQ {lqPath} is {lq.Height}x{lq.Width}; with scale {scale} the GT should be {h}x{w}");
-        return (h, w);
     }
 }
