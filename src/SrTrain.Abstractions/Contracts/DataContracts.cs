@@ -48,7 +48,7 @@ public interface IImageSet
 }
 
 /// <summary>Builds the data side of an experiment from its dataset sections (implemented by
-/// SrTrain.Data; the CLI passes it to the engine so Core never references Data).</summary>
+/// SrTrain.Data; the CLI passes it to the engine so the engine never references Data).</summary>
 public interface IDataPipeline
 {
     ITrainLoader CreateTrainLoader(string phaseName, Dictionary<string, object?> section, int scale, long seed, Device device);

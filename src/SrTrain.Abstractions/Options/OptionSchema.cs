@@ -38,7 +38,7 @@ public static class OptionSchema
     /// <summary>The options reference as Markdown: every section's keys (type, default, meaning) and every
     /// registered type's keys, with the type's XML summary when its documentation file is beside the
     /// assembly. <paramref name="loaderKeys"/> are the dataset-section keys the data loader consumes
-    /// (the Data layer owns them; Core cannot see it).</summary>
+    /// (the Data layer owns them; Abstractions cannot see it).</summary>
     public static string Markdown(IReadOnlyCollection<string> loaderKeys)
     {
         var sb = new StringBuilder();

@@ -3,7 +3,7 @@ using System.Reflection;
 namespace SrTrain.Abstractions.Registry;
 
 /// <summary>Finds registered types by <c>type:</c> name. On first use it scans every loaded assembly
-/// and every <c>SrTrain.*.dll</c> beside the application (Core never references Archs, Losses or
+/// and every <c>SrTrain.*.dll</c> beside the application (the engine references neither Archs nor
 /// Data at compile time), so a research user adds an arch by writing one class with one attribute.</summary>
 public static class TypeRegistry
 {
