@@ -189,7 +189,8 @@ public abstract class TrainingModel : IDisposable
         try
         {
             using var _ = LibTorch.NoGrad();
-            Func<Tensor, Tensor> run = x => Forward(net, x);
+            var rule = InputRule.Of(net);
+            Func<Tensor, Tensor> run = x => InputPadding.Run(t => Forward(net, t), x, rule, Options.Scale);
             if (tile > 0) { var inner = run; run = x => TiledInference.Run(inner, x, tile, tilePad, Options.Scale); }
             return selfEnsemble ? SelfEnsemble.Run(run, lq) : run(lq);
         }

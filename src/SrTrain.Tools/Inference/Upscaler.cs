@@ -1,3 +1,4 @@
+using SrTrain.Abstractions.Contracts;
 using SrTrain.Archs;
 using SrTrain.Engine.Checkpoints;
 using SrTrain.Engine.Inference;
@@ -129,20 +130,10 @@ public sealed class Upscaler : IDisposable
 
     public void Dispose() => Net.Dispose();
 
-    /// <summary>One network pass; an input size the arch does not accept is padded (bottom/right) to the multiple
-    /// its <see cref="InputRule"/> states, with its padding mode, and the output is cropped back, as Real-ESRGAN's
-    /// mod_scale padding does.</summary>
-    private Tensor Forward(Tensor x)
-    {
-        long h = x.Size(2), w = x.Size(3);
-        int m = inputRule.Multiple;
-        long ph = (m - h % m) % m, pw = (m - w % m) % m;
-        if (ph == 0 && pw == 0) return CheckSize(Net.Forward(x), h, w);
-        // Reflection needs more pixels than it adds; a 1-2 pixel sliver falls back to replication.
-        var mode = inputRule.Padding == PaddingMode.Reflect && !(h > ph && w > pw) ? PaddingMode.Replicate : inputRule.Padding;
-        var y = CheckSize(Net.Forward(F.Pad(x, [0, pw, 0, ph], mode)), h + ph, w + pw);
-        return y.Narrow(2, 0, h * Scale).Narrow(3, 0, w * Scale);
-    }
+    /// <summary>One network pass; an input size the arch does not accept is padded to what its
+    /// <see cref="InputRule"/> states and the output cropped back (<see cref="InputPadding"/>).</summary>
+    private Tensor Forward(Tensor x) =>
+        InputPadding.Run(t => CheckSize(Net.Forward(t), t.Size(2), t.Size(3)), x, inputRule, Scale);
 
     private Tensor CheckSize(Tensor y, long h, long w)
     {

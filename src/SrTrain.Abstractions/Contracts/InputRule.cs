@@ -1,6 +1,6 @@
 using SrTrain.Torch;
 
-namespace SrTrain.Archs;
+namespace SrTrain.Abstractions.Contracts;
 
 /// <summary>The input sizes an arch accepts: height and width a multiple of <paramref name="Multiple"/>. Inference pads
 /// another input at the bottom and right with <paramref name="Padding"/> and crops the output back (as Real-ESRGAN's
@@ -14,7 +14,7 @@ public readonly record struct InputRule(int Multiple, PaddingMode Padding = Padd
     public static InputRule Of(Torch.Nn.Module net) => net is IStatesInputRule r ? r.InputRule : AnySize;
 }
 
-/// <summary>An arch that does not take any input size states its <see cref="Archs.InputRule"/>; inference and tiling read
+/// <summary>An arch that does not take any input size states its <see cref="Contracts.InputRule"/>; inference and tiling read
 /// it instead of knowing the arch.</summary>
 public interface IStatesInputRule
 {
