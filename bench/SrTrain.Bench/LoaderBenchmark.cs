@@ -1,3 +1,4 @@
+using SrTrain.Abstractions.Contracts;
 using SrTrain.Data.Datasets;
 using SrTrain.Data.Loading;
 
@@ -41,7 +42,7 @@ public class LoaderBenchmark : Benchmark
     private sealed class Workload(DataLoader loader) : IWorkload
     {
         private int epoch;
-        private IEnumerator<Batch> batches = loader.Epoch(0).GetEnumerator();
+        private IEnumerator<SrBatch> batches = loader.Epoch(0).GetEnumerator();
 
         public void Step()
         {

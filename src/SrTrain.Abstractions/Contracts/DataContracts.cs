@@ -2,8 +2,10 @@ using SrTrain.Torch;
 
 namespace SrTrain.Abstractions.Contracts;
 
-/// <summary>A batch as the models consume it: NCHW float tensors in [0, 1] on the training device,
-/// owned by the batch (dispose it, or let the iteration's dispose scope do it).</summary>
+/// <summary>The one batch type from the data loader to the model: NCHW float tensors in [0, 1] (pinned when the loader
+/// targets CUDA, then on the training device), owned by the batch (dispose it, or let the iteration's dispose scope
+/// do it; disposing twice is harmless). A dataset returns one image per index (SrTrain.Data's <c>Sample</c>, HWC on a
+/// worker thread); the loader collates samples into this.</summary>
 public sealed class SrBatch(Tensor lq, Tensor? gt, IReadOnlyList<string> names) : IDisposable
 {
     /// <summary>Low-quality input, (N, C, h, w).</summary>
@@ -14,6 +16,31 @@ public sealed class SrBatch(Tensor lq, Tensor? gt, IReadOnlyList<string> names) 
 
     /// <summary>Image names (file stems) of the batch's samples.</summary>
     public IReadOnlyList<string> Names { get; } = names;
+
+    /// <summary>The LQ file of each sample, when a loader made the batch (null where a sample has none).</summary>
+    public IReadOnlyList<string?> LqPaths { get; init; } = [];
+
+    /// <summary>The GT file of each sample, when a loader made the batch (null where a sample has none).</summary>
+    public IReadOnlyList<string?> GtPaths { get; init; } = [];
+
+    /// <summary>The epoch a loader made the batch for.</summary>
+    public int Epoch { get; init; }
+
+    /// <summary>Position of the batch in its epoch.</summary>
+    public int Index { get; init; }
+
+    /// <summary>Number of samples.</summary>
+    public int Count => (int)Lq.Size(0);
+
+    /// <summary>This batch on <paramref name="device"/>: itself when it is there, else a copy (this one is disposed).</summary>
+    public SrBatch To(Device device)
+    {
+        if (device.Type == DeviceType.Cpu ? Lq.Device.Type == DeviceType.Cpu : Lq.Device == device) return this;
+        var lq = Lq.To(device).DetachFromDisposeScope();
+        var gt = Gt?.To(device).DetachFromDisposeScope();
+        Dispose();
+        return new SrBatch(lq, gt, Names) { LqPaths = LqPaths, GtPaths = GtPaths, Epoch = Epoch, Index = Index };
+    }
 
     public void Dispose()
     {
