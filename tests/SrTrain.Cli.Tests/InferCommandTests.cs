@@ -14,7 +14,7 @@ public class InferCommandTests
         ["infer", "--model", model, .. InferTestData.ArchArgs, "-i", input, "-o", output, .. extra];
 
     [Fact]
-    public void Tiled_output_equals_untiled_and_16_bit_input_stays_16_bit()
+    public void TiledOutputEqualsUntiledAnd16BitInputStays16Bit()
     {
         var dir = RepoPaths.NewTempDir("srtrain-infer-tile");
         var model = InferTestData.Checkpoint(dir, seed: 1, lively: true);
@@ -40,7 +40,7 @@ public class InferCommandTests
     }
 
     [Fact]
-    public void Self_ensemble_is_the_mean_of_the_eight_transformed_outputs()
+    public void SelfEnsembleIsTheMeanOfTheEightTransformedOutputs()
     {
         var dir = RepoPaths.NewTempDir("srtrain-infer-ens");
         var model = InferTestData.Checkpoint(dir, seed: 2, lively: true);
@@ -74,7 +74,7 @@ public class InferCommandTests
     }
 
     [Fact]
-    public void Esrgan_release_layout_checkpoint_gives_the_same_images_as_basicsr_layout()
+    public void EsrganReleaseLayoutCheckpointGivesTheSameImagesAsBasicsrLayout()
     {
         var dir = RepoPaths.NewTempDir("srtrain-infer-release");
         var model = InferTestData.Checkpoint(dir, seed: 3);
@@ -109,7 +109,7 @@ public class InferCommandTests
     }
 
     [Fact]
-    public void Rgba_keeps_alpha_upscaled_bicubically_and_grey_stays_grey()
+    public void RgbaKeepsAlphaUpscaledBicubicallyAndGreyStaysGrey()
     {
         var dir = RepoPaths.NewTempDir("srtrain-infer-alpha");
         var model = InferTestData.Checkpoint(dir, seed: 4);
@@ -147,7 +147,7 @@ public class InferCommandTests
     }
 
     [Fact]
-    public void Misspelled_arch_option_names_the_key_and_the_nearest_valid_one()
+    public void MisspelledArchOptionNamesTheKeyAndTheNearestValidOne()
     {
         var dir = RepoPaths.NewTempDir("srtrain-infer-badopt");
         var model = InferTestData.Checkpoint(dir, seed: 5);
