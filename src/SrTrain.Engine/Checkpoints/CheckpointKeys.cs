@@ -5,7 +5,7 @@ using SrTrain.Torch.Nn;
 namespace SrTrain.Engine.Checkpoints;
 
 /// <summary>The one key normalisation between a checkpoint file and a network, shared by the engine
-/// (<see cref="TrainingModel"/>: pretrain_network_*, resume) and SrTrain.Archs' <c>ArchCheckpoint</c>
+/// (<see cref="Models.TrainingModel"/>: pretrain_network_*, resume) and <see cref="ArchCheckpoint"/>
 /// (<c>srtrain infer</c>, <c>interp</c>): strip the <c>module.</c> prefix that DataParallel and
 /// DistributedDataParallel checkpoints carry, then let an <see cref="ICheckpointKeyAdapter"/> arch rename a
 /// foreign layout to its own keys.</summary>

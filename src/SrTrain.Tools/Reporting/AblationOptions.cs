@@ -4,7 +4,7 @@ namespace SrTrain.Tools.Reporting;
 
 /// <summary>An ablation file: several runs (e.g. SRResNet, EDSR, ESRGAN's PSNR and GAN stages) trained on the
 /// same data under the same budget, then compared in one report. Each run becomes an
-/// <see cref="Options.ExperimentOptions"/> whose shared keys (scale, seed, datasets, train) come from here.</summary>
+/// <see cref="Abstractions.Options.ExperimentOptions"/> whose shared keys (scale, seed, datasets, train) come from here.</summary>
 public sealed record AblationOptions(
     [OptionDoc("ablation name; runs train in experiments/<name>_<run>/, the report goes to results/<name>/")] string Name,
     [OptionDoc("the budget every run gets: total_iter, batch_size, gt_size, print_freq")] AblationBudget Budget,
