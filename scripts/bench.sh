@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Benchmarks SrTrain against PyTorch (Debian's python3-torch, same libtorch, same thread count),
 # alternating the two sides round by round; prints a table, and JSON with --json FILE.
-# Usage: scripts/bench.sh [--only conv,overhead] [--json FILE] [--threads N] [--rounds R]
+# Usage: scripts/bench.sh [--only conv,overhead] [--json FILE] [--threads N] [--rounds R] [--list]
+# The harness is bench/SrTrain.Bench (srtrain-bench), outside the srtrain executable.
+# SRTRAIN_PYTHON names the Python with torch that runs the PyTorch side (default: Debian's /usr/bin/python3).
 # ratio = PyTorch time / SrTrain time: above 1 means SrTrain is faster.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 config="${SRTRAIN_CONFIGURATION:-Release}"
 "$root/scripts/setup.sh" >&2
-exec dotnet "$root/src/SrTrain.Cli/bin/$config/net10.0/srtrain.dll" bench --reference "$root/scripts/bench/reference.py" "$@"
+exec dotnet "$root/bench/SrTrain.Bench/bin/$config/net10.0/srtrain-bench.dll" --reference "$root/scripts/bench/reference.py" "$@"

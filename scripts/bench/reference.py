@@ -1,4 +1,4 @@
-"""PyTorch side of `srtrain bench` (scripts/bench.sh): times the same steps as src/SrTrain.Cli/Bench/.
+"""PyTorch side of scripts/bench.sh (srtrain-bench): times the same steps as bench/SrTrain.Bench/.
 
 Runs as a server so both sides can alternate round by round without paying Python's start-up:
 one JSON request per stdin line, one JSON reply per stdout line.

@@ -1,5 +1,5 @@
 using System.Reflection;
-using SrTrain.Core.Registry;
+using SrTrain.Abstractions.Registry;
 using SrTrain.Torch.Nn;
 using Module = SrTrain.Torch.Nn.Module;
 

@@ -1,5 +1,5 @@
 using SrTrain.Archs.Blocks;
-using SrTrain.Core.Registry;
+using SrTrain.Abstractions.Registry;
 using SrTrain.Torch;
 using SrTrain.Torch.Nn;
 

@@ -1,5 +1,5 @@
-using SrTrain.Core.Contracts;
-using SrTrain.Core.Registry;
+using SrTrain.Abstractions.Contracts;
+using SrTrain.Abstractions.Registry;
 using SrTrain.Torch;
 using SrTrain.Torch.Nn;
 
@@ -13,7 +13,7 @@ namespace SrTrain.Archs;
 /// Checkpoints in the ESRGAN release's key layouts load as they are (<see cref="EsrganReleaseLayout"/>).</summary>
 [Arch("RRDBNet")]
 [ScaleOption("scale", 1, 2, 4)]
-public sealed class RrdbNet : Module, ICheckpointKeyAdapter
+public sealed class RrdbNet : Module, ICheckpointKeyAdapter, IStatesInputRule
 {
     private readonly Conv2d convFirst;
     private readonly Sequential body;
@@ -43,6 +43,10 @@ public sealed class RrdbNet : Module, ICheckpointKeyAdapter
     public int NumBlock => body.Count;
 
     private int UnshuffleFactor => Scale switch { 1 => 4, 2 => 2, _ => 1 };
+
+    /// <summary>Height and width must be multiples of the pixel-unshuffle factor (4 at scale 1, 2 at scale 2); others are
+    /// reflection-padded for inference, as Real-ESRGAN does.</summary>
+    public InputRule InputRule => new(UnshuffleFactor, PaddingMode.Reflect);
 
     /// <summary>Renames the ESRGAN release layouts (RRDB_ESRGAN_x4.pth's <c>model.*</c>, the ESRGAN repository's
     /// <c>RRDB_trunk.*</c>) to these keys; BasicSR's keys pass through.</summary>

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using SrTrain.Cli.Commands;
-using SrTrain.Core.Registry;
+using SrTrain.Abstractions.Registry;
 using SrTrain.Torch;
 
 namespace SrTrain.Cli;
@@ -24,7 +24,6 @@ public static class Program
         prepare.Subcommands.Add(PrepareDiv2kCommand.Create());
         root.Subcommands.Add(prepare);
         root.Subcommands.Add(VersionCommand());
-        root.Subcommands.Add(BenchCommandLine());
         try
         {
             // Our own handler below turns the errors a user can fix into one line, not a stack trace.
@@ -42,14 +41,6 @@ public static class Program
         e is OptionException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException
           or Torch.Serialization.CheckpointFormatException or Data.ImageReadException or Torch.Nn.StateDictMismatchException
           or ArgumentException;
-
-    /// <summary>`srtrain bench ...`: its own argument parser (Bench.BenchCommand) takes every token.</summary>
-    private static Command BenchCommandLine()
-    {
-        var command = new Command("bench", Bench.BenchCommand.Usage) { TreatUnmatchedTokensAsErrors = false };
-        command.SetAction(result => Bench.BenchCommand.Run([.. result.UnmatchedTokens]));
-        return command;
-    }
 
     private static Command VersionCommand()
     {

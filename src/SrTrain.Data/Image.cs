@@ -4,7 +4,7 @@ namespace SrTrain.Data;
 
 /// <summary>A decoded image: HWC float32 in [0, 1], channels in RGB(A) order (BasicSR keeps BGR in
 /// NumPy arrays; we swap at decode time so no later step can mix the orders).</summary>
-public sealed class Image
+public sealed class Image : ICroppable
 {
     /// <summary>Wraps <paramref name="data"/> (row-major HWC, not copied).</summary>
     public Image(int height, int width, int channels, float[] data)

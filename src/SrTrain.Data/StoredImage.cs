@@ -4,7 +4,7 @@ namespace SrTrain.Data;
 /// cache) but not yet converted to float: its size is known, and <see cref="Crop"/> converts only the region
 /// a sample needs (a 128x128 patch of a 480x480 tile is 1/14 of the conversion and allocation). Disposing
 /// releases what it holds; not thread-safe.</summary>
-public abstract class StoredImage : IDisposable
+public abstract class StoredImage : ICroppable, IDisposable
 {
     public abstract int Height { get; }
     public abstract int Width { get; }

@@ -1,5 +1,5 @@
-using SrTrain.Core.Contracts;
-using SrTrain.Core.Registry;
+using SrTrain.Abstractions.Contracts;
+using SrTrain.Abstractions.Registry;
 using SrTrain.Torch;
 
 namespace SrTrain.Losses;

@@ -10,7 +10,7 @@ public sealed class ArchCheckpointTests
     private static RrdbNet SmallRrdb() => new(scale: 4, numFeat: 4, numBlock: 2, numGrowCh: 2);
 
     [Fact]
-    public void Strips_the_dataparallel_module_prefix()
+    public void StripsTheDataparallelModulePrefix()
     {
         using var scope = LibTorch.NewDisposeScope();
         var state = ArchFixture.Load("RRDBNet").State("x4");
@@ -21,7 +21,7 @@ public sealed class ArchCheckpointTests
     }
 
     [Fact]
-    public void Converts_the_esrgan_repository_layout()
+    public void ConvertsTheEsrganRepositoryLayout()
     {
         using var scope = LibTorch.NewDisposeScope();
         var state = ArchFixture.Load("RRDBNet").State("x4");
@@ -38,7 +38,7 @@ public sealed class ArchCheckpointTests
     }
 
     [Fact]
-    public void Release_layout_key_outside_the_layout_is_named()
+    public void ReleaseLayoutKeyOutsideTheLayoutIsNamed()
     {
         using var scope = LibTorch.NewDisposeScope();
         var state = ArchFixture.Load("RRDBNet").State("x4_esrgan_release");
@@ -49,7 +49,7 @@ public sealed class ArchCheckpointTests
     }
 
     [Fact]
-    public void Strict_load_names_missing_and_unexpected_keys()
+    public void StrictLoadNamesMissingAndUnexpectedKeys()
     {
         using var scope = LibTorch.NewDisposeScope();
         var state = ArchFixture.Load("RRDBNet").State("x4");
@@ -64,7 +64,7 @@ public sealed class ArchCheckpointTests
     }
 
     [Fact]
-    public void Other_archs_keep_model_keys_unconverted()
+    public void OtherArchsKeepModelKeysUnconverted()
     {
         // Only RRDBNet has a release layout; an EDSR given model.* keys must fail, not be renamed.
         using var scope = LibTorch.NewDisposeScope();
@@ -82,7 +82,7 @@ public sealed class ArchCheckpointTests
     }
 
     [Fact]
-    public void Path_overload_selects_params_or_params_ema()
+    public void PathOverloadSelectsParamsOrParamsEma()
     {
         using var scope = LibTorch.NewDisposeScope();
         var state = ArchFixture.Load("RRDBNet").State("x4");
@@ -97,7 +97,7 @@ public sealed class ArchCheckpointTests
     }
 
     [Fact]
-    public void Path_overload_falls_back_to_params_when_params_ema_is_absent()
+    public void PathOverloadFallsBackToParamsWhenParamsEmaIsAbsent()
     {
         using var scope = LibTorch.NewDisposeScope();
         var state = ArchFixture.Load("RRDBNet").State("x4");
@@ -109,7 +109,7 @@ public sealed class ArchCheckpointTests
     }
 
     [Fact]
-    public void Path_overload_loads_a_flat_esrgan_release_file_and_matches_the_reference_output()
+    public void PathOverloadLoadsAFlatEsrganReleaseFileAndMatchesTheReferenceOutput()
     {
         var fixture = ArchFixture.Load("RRDBNet");
         var c = fixture["x4_esrgan_release"];
@@ -125,7 +125,7 @@ public sealed class ArchCheckpointTests
     }
 
     [Fact]
-    public void Path_overload_error_names_the_file_and_its_keys()
+    public void PathOverloadErrorNamesTheFileAndItsKeys()
     {
         using var scope = LibTorch.NewDisposeScope();
         var path = Save(new Dictionary<string, object?> { ["iter"] = 5L, ["optimizers"] = new List<object?>() });
@@ -137,7 +137,7 @@ public sealed class ArchCheckpointTests
     }
 
     [Fact]
-    public void Path_overload_mismatch_names_the_file()
+    public void PathOverloadMismatchNamesTheFile()
     {
         using var scope = LibTorch.NewDisposeScope();
         var path = Save(new Dictionary<string, object?> { ["params"] = ArchFixture.Load("RRDBNet").State("x2") });

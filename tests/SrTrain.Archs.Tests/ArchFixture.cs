@@ -1,6 +1,6 @@
 using System.Text.Json;
 using SrTrain.Archs;
-using SrTrain.Core.Registry;
+using SrTrain.Abstractions.Registry;
 using SrTrain.TestSupport;
 using SrTrain.Torch;
 using SrTrain.Torch.Nn;

@@ -1,4 +1,4 @@
-using SrTrain.Core.Registry;
+using SrTrain.Abstractions.Registry;
 
 namespace SrTrain.Archs.Tests;
 
@@ -17,7 +17,7 @@ public sealed class ArchInfoTests
     [InlineData("VDSR", "upscale")]
     [InlineData("VGGStyleDiscriminator", null)]
     [InlineData("UNetDiscriminatorSN", null)]
-    public void Reports_the_scale_option(string arch, string? key)
+    public void ReportsTheScaleOption(string arch, string? key)
     {
         var info = ArchInfo.Get(arch);
         Assert.Equal(key, info.ScaleKey);
@@ -25,7 +25,7 @@ public sealed class ArchInfoTests
     }
 
     [Fact]
-    public void Create_sets_the_scale_through_the_arch_specific_key()
+    public void CreateSetsTheScaleThroughTheArchSpecificKey()
     {
         using var rrdb = (RrdbNet)ArchInfo.Get("RRDBNet").Create([new("num_feat", "4"), new("num_block", "1"), new("num_grow_ch", "2")], scale: 2);
         Assert.Equal(2, rrdb.Scale);
@@ -34,7 +34,7 @@ public sealed class ArchInfoTests
     }
 
     [Fact]
-    public void Create_rejects_an_unsupported_scale()
+    public void CreateRejectsAnUnsupportedScale()
     {
         var e = Assert.Throws<OptionException>(() => ArchInfo.Get("RRDBNet").Create([], scale: 3));
         Assert.Contains("1, 2, 4", e.Message);
@@ -42,7 +42,7 @@ public sealed class ArchInfoTests
     }
 
     [Fact]
-    public void Lists_parameters_with_basicsr_defaults()
+    public void ListsParametersWithBasicsrDefaults()
     {
         var rrdb = ArchInfo.Get("RRDBNet");
         Assert.Equal(["num_in_ch", "num_out_ch", "scale", "num_feat", "num_block", "num_grow_ch"], rrdb.Parameters.Select(p => p.Key));
@@ -54,7 +54,7 @@ public sealed class ArchInfoTests
     }
 
     [Fact]
-    public void Misspelled_option_names_the_nearest_key()
+    public void MisspelledOptionNamesTheNearestKey()
     {
         var e = Assert.Throws<OptionException>(() => ArchInfo.Get("RRDBNet").Create([new("num_blocks", "2")]));
         Assert.Contains("num_block", e.Message);

@@ -8,6 +8,6 @@ public sealed class EdsrTests
 {
     [Theory]
     [MemberData(nameof(ArchCases.Edsr), MemberType = typeof(ArchCases))]
-    public void Matches_pytorch_reference(string caseName) =>
+    public void MatchesPytorchReference(string caseName) =>
         ArchParity.Run(ArchFixture.Load("EDSR")[caseName]);
 }

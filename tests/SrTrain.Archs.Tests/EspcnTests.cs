@@ -8,6 +8,6 @@ public sealed class EspcnTests
 {
     [Theory]
     [MemberData(nameof(ArchCases.Espcn), MemberType = typeof(ArchCases))]
-    public void Matches_pytorch_reference(string caseName) =>
+    public void MatchesPytorchReference(string caseName) =>
         ArchParity.Run(ArchFixture.Load("ESPCN")[caseName]);
 }

@@ -30,7 +30,7 @@ public sealed class EsrganReleaseLayoutTests
 
     [Theory]
     [MemberData(nameof(Layouts))]
-    public void Adapter_renames_the_release_layout_and_the_net_matches_the_esrgan_code(string layout, string layoutName)
+    public void AdapterRenamesTheReleaseLayoutAndTheNetMatchesTheEsrganCode(string layout, string layoutName)
     {
         using var scope = LibTorch.NewDisposeScope();
         var state = PthFile.LoadStateDict(ReleaseFile(layout));
@@ -46,7 +46,7 @@ public sealed class EsrganReleaseLayoutTests
 
     [Theory]
     [MemberData(nameof(Layouts))]
-    public void Infer_loader_reads_the_bare_release_file_with_the_default_param_key(string layout, string layoutName)
+    public void InferLoaderReadsTheBareReleaseFileWithTheDefaultParamKey(string layout, string layoutName)
     {
         // srtrain infer's path: ArchCheckpoint with param key 'params' falls back to the file's only state dict.
         using var scope = LibTorch.NewDisposeScope();
@@ -58,7 +58,7 @@ public sealed class EsrganReleaseLayoutTests
     }
 
     [Fact]
-    public void Adapter_passes_basicsr_keys_through_unchanged()
+    public void AdapterPassesBasicsrKeysThroughUnchanged()
     {
         using var scope = LibTorch.NewDisposeScope();
         using var net = TinyRrdb();

@@ -28,7 +28,7 @@ public sealed class ForwardBackwardScopeTests
 
     [Theory]
     [MemberData(nameof(Archs))]
-    public void Forward_backward_leaks_no_tensor(string arch)
+    public void ForwardBackwardLeaksNoTensor(string arch)
     {
         using var outer = LibTorch.NewDisposeScope();
         using var net = Small(arch);

@@ -29,7 +29,7 @@ public sealed class KeyListTests
 
     [Theory]
     [MemberData(nameof(Configs))]
-    public void Keys_shapes_and_parameter_count_equal_the_reference(string config)
+    public void KeysShapesAndParameterCountEqualTheReference(string config)
     {
         var (header, lines) = ArchParity.KeyFixture(config);
         using var net = Build(header);
@@ -46,7 +46,7 @@ public sealed class KeyListTests
     [InlineData("EDSR_x2_f64_b16", 1_369_859)]
     [InlineData("VGGStyleDiscriminator_in128_f64", 14_499_401)]
     [InlineData("UNetDiscriminatorSN_f64", 4_376_897)]
-    public void Parameter_count_equals_basicsr(string config, long basicsrCount)
+    public void ParameterCountEqualsBasicsr(string config, long basicsrCount)
     {
         var (header, _) = ArchParity.KeyFixture(config);
         using var net = Build(header);

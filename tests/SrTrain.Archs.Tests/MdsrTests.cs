@@ -7,7 +7,7 @@ public sealed class MdsrTests
 {
     [Theory]
     [MemberData(nameof(ArchCases.Mdsr), MemberType = typeof(ArchCases))]
-    public void Forward_with_scale_matches_pytorch_reference(string caseName)
+    public void ForwardWithScaleMatchesPytorchReference(string caseName)
     {
         var c = ArchFixture.Load("MDSR")[caseName];
         ArchParity.Run(c, (net, x) => ((Mdsr)net).Forward(x, c.Scale!.Value));
@@ -15,7 +15,7 @@ public sealed class MdsrTests
 
     [Theory]
     [MemberData(nameof(ArchCases.Mdsr), MemberType = typeof(ArchCases))]
-    public void Forward_uses_the_current_upscale(string caseName)
+    public void ForwardUsesTheCurrentUpscale(string caseName)
     {
         var c = ArchFixture.Load("MDSR")[caseName];
         ArchParity.Run(c, (net, x) =>
@@ -26,7 +26,7 @@ public sealed class MdsrTests
     }
 
     [Fact]
-    public void Rejects_a_scale_without_a_branch()
+    public void RejectsAScaleWithoutABranch()
     {
         using var net = new Mdsr(numFeat: 4, numBlock: 1, upscales: [2, 4]);
         var e = Assert.Throws<ArgumentException>(() => net.Upscale = 3);

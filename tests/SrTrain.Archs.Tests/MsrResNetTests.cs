@@ -8,6 +8,6 @@ public sealed class MsrResNetTests
 {
     [Theory]
     [MemberData(nameof(ArchCases.MsrResNet), MemberType = typeof(ArchCases))]
-    public void Matches_pytorch_reference(string caseName) =>
+    public void MatchesPytorchReference(string caseName) =>
         ArchParity.Run(ArchFixture.Load("MSRResNet")[caseName]);
 }

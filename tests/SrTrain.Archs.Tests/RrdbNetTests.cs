@@ -10,11 +10,11 @@ public sealed class RrdbNetTests
 {
     [Theory]
     [MemberData(nameof(ArchCases.RrdbNet), MemberType = typeof(ArchCases))]
-    public void Matches_pytorch_reference(string caseName) =>
+    public void MatchesPytorchReference(string caseName) =>
         ArchParity.Run(ArchFixture.Load("RRDBNet")[caseName]);
 
     [Fact]
-    public void Esrgan_release_layout_gives_the_same_output_as_basicsr_layout()
+    public void EsrganReleaseLayoutGivesTheSameOutputAsBasicsrLayout()
     {
         var fixture = ArchFixture.Load("RRDBNet");
         var c = fixture["x4_esrgan_release"];
@@ -32,7 +32,7 @@ public sealed class RrdbNetTests
     }
 
     [Fact]
-    public void Rejects_input_the_unshuffle_cannot_split()
+    public void RejectsInputTheUnshuffleCannotSplit()
     {
         using var net = new RrdbNet(scale: 2, numFeat: 4, numBlock: 1, numGrowCh: 2);
         using var scope = LibTorch.NewDisposeScope();
@@ -41,14 +41,14 @@ public sealed class RrdbNetTests
     }
 
     [Fact]
-    public void Rejects_scale_3()
+    public void RejectsScale3()
     {
         var e = Assert.Throws<ArgumentException>(() => new RrdbNet(scale: 3, numFeat: 4, numBlock: 1));
         Assert.Contains("1, 2 or 4", e.Message);
     }
 
     [Fact]
-    public void Rdb_convs_get_scaled_msra_init()
+    public void RdbConvsGetScaledMsraInit()
     {
         // kaiming_normal_ (fan_in, gain sqrt 2) x 0.1: std = 0.1 * sqrt(2 / fan_in); biases 0.
         LibTorch.ManualSeed(0);

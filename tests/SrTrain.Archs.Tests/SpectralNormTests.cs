@@ -42,7 +42,7 @@ print(json.dumps({k: run(k) for k in ["conv", "convt", "linear"]}))
     [InlineData("conv")]
     [InlineData("convt")]
     [InlineData("linear")]
-    public void Matches_torch_spectral_norm(string kind)
+    public void MatchesTorchSpectralNorm(string kind)
     {
         var r = Reference.Value.RootElement.GetProperty(kind);
         using var scope = LibTorch.NewDisposeScope();
@@ -79,7 +79,7 @@ print(json.dumps({k: run(k) for k in ["conv", "convt", "linear"]}))
     }
 
     [Fact]
-    public void Normalised_weight_has_unit_spectral_norm_after_many_iterations()
+    public void NormalisedWeightHasUnitSpectralNormAfterManyIterations()
     {
         using var scope = LibTorch.NewDisposeScope();
         using var sn = new SpectralNorm(new Linear(8, 6), nPowerIterations: 50);
@@ -92,7 +92,7 @@ print(json.dumps({k: run(k) for k in ["conv", "convt", "linear"]}))
     }
 
     [Fact]
-    public void Rejects_a_layer_without_a_weight_matrix()
+    public void RejectsALayerWithoutAWeightMatrix()
     {
         var e = Assert.Throws<ArgumentException>(() => new SpectralNorm(new BatchNorm2d(4)));
         Assert.Contains("BatchNorm2d", e.Message);

@@ -8,6 +8,6 @@ public sealed class SrResNetTests
 {
     [Theory]
     [MemberData(nameof(ArchCases.SrResNet), MemberType = typeof(ArchCases))]
-    public void Matches_pytorch_reference(string caseName) =>
+    public void MatchesPytorchReference(string caseName) =>
         ArchParity.Run(ArchFixture.Load("SRResNet")[caseName]);
 }

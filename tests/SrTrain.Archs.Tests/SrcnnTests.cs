@@ -8,6 +8,6 @@ public sealed class SrcnnTests
 {
     [Theory]
     [MemberData(nameof(ArchCases.Srcnn), MemberType = typeof(ArchCases))]
-    public void Matches_pytorch_reference(string caseName) =>
+    public void MatchesPytorchReference(string caseName) =>
         ArchParity.Run(ArchFixture.Load("SRCNN")[caseName]);
 }

@@ -8,6 +8,6 @@ public sealed class VdsrTests
 {
     [Theory]
     [MemberData(nameof(ArchCases.Vdsr), MemberType = typeof(ArchCases))]
-    public void Matches_pytorch_reference(string caseName) =>
+    public void MatchesPytorchReference(string caseName) =>
         ArchParity.Run(ArchFixture.Load("VDSR")[caseName]);
 }

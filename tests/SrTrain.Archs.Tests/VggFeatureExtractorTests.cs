@@ -1,5 +1,5 @@
 using SrTrain.Archs;
-using SrTrain.Core.Registry;
+using SrTrain.Abstractions.Registry;
 
 namespace SrTrain.Archs.Tests;
 

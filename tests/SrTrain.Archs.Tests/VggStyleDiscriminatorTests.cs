@@ -8,11 +8,11 @@ public sealed class VggStyleDiscriminatorTests
 {
     [Theory]
     [MemberData(nameof(ArchCases.VggStyleDiscriminator), MemberType = typeof(ArchCases))]
-    public void Matches_pytorch_reference(string caseName) =>
+    public void MatchesPytorchReference(string caseName) =>
         ArchParity.Run(ArchFixture.Load("VGGStyleDiscriminator")[caseName]);
 
     [Fact]
-    public void Rejects_input_of_the_wrong_size()
+    public void RejectsInputOfTheWrongSize()
     {
         using var scope = SrTrain.Torch.LibTorch.NewDisposeScope();
         using var net = new VggStyleDiscriminator(3, 2, 128);

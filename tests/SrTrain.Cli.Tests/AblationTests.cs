@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Xml.Linq;
-using SrTrain.Core.Reporting;
-using SrTrain.Core.Reporting.Figures;
+using SrTrain.Tools.Reporting;
+using SrTrain.Tools.Reporting.Figures;
 using SrTrain.Data;
 
 namespace SrTrain.Cli.Tests;

@@ -2,8 +2,8 @@
 // attribute. The test project compiles this file and ExtendingExampleTests trains with all three through
 // `srtrain train`, so the example in the docs is known to work. (Shipped types live in src/SrTrain.Archs,
 // src/SrTrain.Losses and src/SrTrain.Data, which the registry scans by itself.)
-using SrTrain.Core.Contracts;
-using SrTrain.Core.Registry;
+using SrTrain.Abstractions.Contracts;
+using SrTrain.Abstractions.Registry;
 using SrTrain.Data;
 using SrTrain.Data.Datasets;
 using SrTrain.Data.Transforms;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using SrTrain.Cli.Tests.Extending;
-using SrTrain.Core.Registry;
+using SrTrain.Abstractions.Registry;
 using SrTrain.Data;
 using SrTrain.Torch.Serialization;
 
@@ -45,7 +45,7 @@ public class ExtendingExampleTests
     [Fact]
     public void LossAddsTheEdgeTermToL1()
     {
-        var loss = TypeRegistry.Create<Core.Contracts.IPixelLoss>(RegistryKind.Loss,
+        var loss = TypeRegistry.Create<Abstractions.Contracts.IPixelLoss>(RegistryKind.Loss,
             new Dictionary<string, object?> { ["type"] = "EdgeAwareL1Loss", ["loss_weight"] = 2.0, ["edge_weight"] = 0.5 }, "train.pixel_opt");
         using var scope = LibTorch.NewDisposeScope();
         // pred - target is a ramp along x: |diff| = x, so L1 = mean(0, 1, 2) = 1; x-gradients differ by 1 everywhere, y-gradients by 0.

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using SrTrain.Cli.Inference;
+using SrTrain.Tools.Inference;
 using SrTrain.Data;
 using SrTrain.Torch.Serialization;
 
@@ -14,7 +14,7 @@ public class InferCommandTests
         ["infer", "--model", model, .. InferTestData.ArchArgs, "-i", input, "-o", output, .. extra];
 
     [Fact]
-    public void Tiled_output_equals_untiled_and_16_bit_input_stays_16_bit()
+    public void TiledOutputEqualsUntiledAnd16BitInputStays16Bit()
     {
         var dir = RepoPaths.NewTempDir("srtrain-infer-tile");
         var model = InferTestData.Checkpoint(dir, seed: 1, lively: true);
@@ -40,7 +40,7 @@ public class InferCommandTests
     }
 
     [Fact]
-    public void Self_ensemble_is_the_mean_of_the_eight_transformed_outputs()
+    public void SelfEnsembleIsTheMeanOfTheEightTransformedOutputs()
     {
         var dir = RepoPaths.NewTempDir("srtrain-infer-ens");
         var model = InferTestData.Checkpoint(dir, seed: 2, lively: true);
@@ -49,7 +49,7 @@ public class InferCommandTests
         using var ensemble = Upscaler.Load("RRDBNet", InferTestData.ArchOptions, 4, model, "params", new UpscaleSettings(SelfEnsemble: true));
         var x = InferTestData.Picture(12, 16).ToTensor().Unsqueeze(0);
 
-        // The 8 dihedral transforms written out here, independently of Core.Inference.SelfEnsemble.
+        // The 8 dihedral transforms written out here, independently of Engine.Inference.SelfEnsemble.
         var outputs = new List<Tensor>();
         foreach (bool transpose in new[] { false, true })
             foreach (bool flipH in new[] { false, true })
@@ -74,7 +74,7 @@ public class InferCommandTests
     }
 
     [Fact]
-    public void Esrgan_release_layout_checkpoint_gives_the_same_images_as_basicsr_layout()
+    public void EsrganReleaseLayoutCheckpointGivesTheSameImagesAsBasicsrLayout()
     {
         var dir = RepoPaths.NewTempDir("srtrain-infer-release");
         var model = InferTestData.Checkpoint(dir, seed: 3);
@@ -109,7 +109,7 @@ public class InferCommandTests
     }
 
     [Fact]
-    public void Rgba_keeps_alpha_upscaled_bicubically_and_grey_stays_grey()
+    public void RgbaKeepsAlphaUpscaledBicubicallyAndGreyStaysGrey()
     {
         var dir = RepoPaths.NewTempDir("srtrain-infer-alpha");
         var model = InferTestData.Checkpoint(dir, seed: 4);
@@ -147,7 +147,7 @@ public class InferCommandTests
     }
 
     [Fact]
-    public void Misspelled_arch_option_names_the_key_and_the_nearest_valid_one()
+    public void MisspelledArchOptionNamesTheKeyAndTheNearestValidOne()
     {
         var dir = RepoPaths.NewTempDir("srtrain-infer-badopt");
         var model = InferTestData.Checkpoint(dir, seed: 5);

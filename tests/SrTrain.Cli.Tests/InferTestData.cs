@@ -1,6 +1,6 @@
 using System.Text;
 using SrTrain.Archs;
-using SrTrain.Cli.Inference;
+using SrTrain.Tools.Inference;
 using SrTrain.Data;
 using SrTrain.Torch.Serialization;
 
@@ -15,7 +15,7 @@ internal static class InferTestData
         ["--arch", "RRDBNet", "--arch-opt", "num_feat=8", "--arch-opt", "num_block=1", "--arch-opt", "num_grow_ch=4", "--scale", "4"];
 
     public static List<KeyValuePair<string, object?>> ArchOptions =>
-        Upscaler.ParseOptions(["num_feat=8", "num_block=1", "num_grow_ch=4"]);
+        Commands.ArchOptionParser.Parse(["num_feat=8", "num_block=1", "num_grow_ch=4"]);
 
     /// <summary>A freshly initialised tiny RRDBNet x4 (seeded), its state saved as {'params': ...} in
     /// <paramref name="dir"/>; returns the path. <paramref name="lively"/> doubles every weight and adds 0.5 to

@@ -1,4 +1,5 @@
-using SrTrain.Cli.Interpolation;
+using SrTrain.Tools.Interpolation;
+using SrTrain.Tools.Interpolation;
 using SrTrain.Data;
 using SrTrain.Torch.Serialization;
 
@@ -9,7 +10,7 @@ namespace SrTrain.Cli.Tests;
 public class InterpCommandTests
 {
     [Fact]
-    public void Alpha_0_and_1_reproduce_the_inputs_exactly_and_0_5_gives_the_mean()
+    public void Alpha0And1ReproduceTheInputsExactlyAndHalfGivesTheMean()
     {
         var dir = RepoPaths.NewTempDir("srtrain-interp");
         var a = InferTestData.Checkpoint(dir, seed: 11, "psnr.pth");
@@ -37,7 +38,7 @@ public class InterpCommandTests
     private static bool TensorEqual(Tensor x, Tensor y) => (x - y).Abs().Max().Item() == 0;
 
     [Fact]
-    public void Mismatched_keys_and_shapes_are_listed()
+    public void MismatchedKeysAndShapesAreListed()
     {
         var dir = RepoPaths.NewTempDir("srtrain-interp-bad");
         var a = InferTestData.Checkpoint(dir, seed: 13, "a.pth");
@@ -61,7 +62,7 @@ public class InterpCommandTests
     }
 
     [Fact]
-    public void Sweep_alphas_parse_inclusive_of_the_stop()
+    public void SweepAlphasParseInclusiveOfTheStop()
     {
         Assert.Equal([0, 0.2, 0.4, 0.6, 0.8, 1], InterpolationSweep.ParseAlphas("0:0.2:1"));
         Assert.Equal([0, 0.5, 0.8, 1], InterpolationSweep.ParseAlphas("0,0.5,0.8,1"));
@@ -69,7 +70,7 @@ public class InterpCommandTests
     }
 
     [Fact]
-    public void Sweep_writes_one_labelled_grid_per_input_whose_columns_are_the_alpha_outputs()
+    public void SweepWritesOneLabelledGridPerInputWhoseColumnsAreTheAlphaOutputs()
     {
         var dir = RepoPaths.NewTempDir("srtrain-interp-sweep");
         var a = InferTestData.Checkpoint(dir, seed: 14, "psnr.pth");

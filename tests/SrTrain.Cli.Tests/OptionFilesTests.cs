@@ -1,5 +1,5 @@
 using System.Globalization;
-using SrTrain.Core.Options;
+using SrTrain.Abstractions.Options;
 
 namespace SrTrain.Cli.Tests;
 

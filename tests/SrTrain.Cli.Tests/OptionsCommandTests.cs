@@ -1,4 +1,4 @@
-using SrTrain.Core.Options;
+using SrTrain.Abstractions.Options;
 
 namespace SrTrain.Cli.Tests;
 

@@ -1,6 +1,6 @@
 using SrTrain.Archs;
-using SrTrain.Core.Options;
-using SrTrain.Core.Training;
+using SrTrain.Abstractions.Options;
+using SrTrain.Engine.Training;
 using SrTrain.Torch.Serialization;
 
 namespace SrTrain.Cli.Tests;

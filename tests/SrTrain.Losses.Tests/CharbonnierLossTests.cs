@@ -1,5 +1,5 @@
-using SrTrain.Core.Contracts;
-using SrTrain.Core.Registry;
+using SrTrain.Abstractions.Contracts;
+using SrTrain.Abstractions.Registry;
 using SrTrain.Losses;
 
 namespace SrTrain.Losses.Tests;

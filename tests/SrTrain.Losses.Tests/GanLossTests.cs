@@ -1,4 +1,4 @@
-using SrTrain.Core.Registry;
+using SrTrain.Abstractions.Registry;
 using SrTrain.Losses;
 
 namespace SrTrain.Losses.Tests;

@@ -1,4 +1,4 @@
-using SrTrain.Core.Contracts;
+using SrTrain.Abstractions.Contracts;
 using SrTrain.Losses;
 
 namespace SrTrain.Losses.Tests;

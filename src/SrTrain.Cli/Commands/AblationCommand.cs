@@ -1,7 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using SrTrain.Core.Reporting;
+using SrTrain.Tools.Reporting;
 using SrTrain.Data;
+using SrTrain.Data.Pipeline;
 
 namespace SrTrain.Cli.Commands;
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using SrTrain.Core.Options;
+using SrTrain.Abstractions.Options;
 
 namespace SrTrain.Cli.Commands;
 
@@ -21,5 +21,5 @@ internal static class CommonOptions
 
     /// <summary>Loads the option file with its layers; a problem is an OptionException naming the key.</summary>
     public static ExperimentOptions Load(FileInfo file, string[]? sets, bool isTrain, bool debug = false) =>
-        Core.Options.OptionFile.Load(file.FullName, sets ?? [], isTrain, debug);
+        Abstractions.Options.OptionFile.Load(file.FullName, sets ?? [], isTrain, debug);
 }

@@ -1,7 +1,8 @@
 using System.CommandLine;
 using SrTrain.Archs;
-using SrTrain.Cli.Inference;
+using SrTrain.Tools.Inference;
 using SrTrain.Data;
+using SrTrain.Engine.Checkpoints;
 using SrTrain.Export.Onnx;
 using SrTrain.Export.Runtime;
 using SrTrain.Torch;
@@ -37,7 +38,7 @@ internal static class ExportCommand
                                                 !result.GetValue(keepBn));
             options.Validate();
             var archInfo = ArchInfo.Get(result.GetValue(arch)!);
-            var pairs = Upscaler.ParseOptions(result.GetValue(archOpt));
+            var pairs = ArchOptionParser.Parse(result.GetValue(archOpt));
             int factor = result.GetValue(scale);
             var outPath = result.GetValue(output)!.FullName;
             using var net = archInfo.Create(pairs, factor, "--arch-opt");

@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Spectre.Console;
-using SrTrain.Cli.Inference;
 using SrTrain.Export.Runtime;
 using SrTrain.Export.Video;
+using SrTrain.Tools.Inference;
 using SrTrain.Torch;
 
 namespace SrTrain.Cli.Commands;
@@ -49,7 +49,7 @@ internal static class InferCommand
             using var upscaler = onnx is not null
                 ? InferSources.OnnxUpscaler(onnx, result.GetValue(arch), result.GetValue(scale), settings)
                 : Upscaler.Load(result.GetValue(arch) ?? throw new ArgumentException($"--arch is required with {modelPath} (only an .onnx file records its arch)"),
-                                Upscaler.ParseOptions(result.GetValue(archOpt)),
+                                ArchOptionParser.Parse(result.GetValue(archOpt)),
                                 result.GetValue(scale) ?? throw new ArgumentException($"--scale is required with {modelPath} (only an .onnx file records its scale)"),
                                 modelPath, result.GetValue(paramKey), settings, note => Console.Error.WriteLine($"infer: {note}"));
             if (video) return InferSources.Video(upscaler, inputPath, outDir, encode);

@@ -1,4 +1,4 @@
-using SrTrain.Cli.Inference;
+using SrTrain.Tools.Inference;
 using SrTrain.Export.Runtime;
 using SrTrain.Export.Video;
 

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
-using SrTrain.Cli.Inference;
-using SrTrain.Cli.Interpolation;
+using SrTrain.Tools.Inference;
+using SrTrain.Tools.Interpolation;
 using SrTrain.Torch;
 
 namespace SrTrain.Cli.Commands;
@@ -48,7 +48,7 @@ internal static class InterpCommand
                     var s = result.GetValue(scale) ?? throw new ArgumentException("--sweep needs --scale");
                     var inputs = Upscaler.ListInputs(result.GetValue(input) ?? throw new ArgumentException("--sweep needs -i <image file or folder>"));
                     var settings = new UpscaleSettings(result.GetValue(tile), result.GetValue(tilePad), Device: Device.Parse(result.GetValue(device)!));
-                    using var upscaler = new Upscaler(Upscaler.BuildArch(archName, Upscaler.ParseOptions(result.GetValue(archOpt)), s), s, settings);
+                    using var upscaler = new Upscaler(Upscaler.BuildArch(archName, ArchOptionParser.Parse(result.GetValue(archOpt)), s), s, settings);
                     IReadOnlyList<string> grids = [];
                     AnsiConsole.Progress().Start(ctx =>
                     {

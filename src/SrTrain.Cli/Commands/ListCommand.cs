@@ -1,5 +1,5 @@
 using System.CommandLine;
-using SrTrain.Core.Registry;
+using SrTrain.Abstractions.Registry;
 
 namespace SrTrain.Cli.Commands;
 

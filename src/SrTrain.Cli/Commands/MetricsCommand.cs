@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using SrTrain.Cli.Evaluation;
+using SrTrain.Tools.Evaluation;
 
 namespace SrTrain.Cli.Commands;
 

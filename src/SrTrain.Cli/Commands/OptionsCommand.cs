@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using SrTrain.Archs;
-using SrTrain.Core.Options;
-using SrTrain.Core.Registry;
-using SrTrain.Core.Training;
+using SrTrain.Abstractions.Options;
+using SrTrain.Abstractions.Registry;
+using SrTrain.Engine.Training;
 using SrTrain.Data.Loading;
 using SrTrain.Torch.Nn;
 using SrTrain.Torch.Optim;

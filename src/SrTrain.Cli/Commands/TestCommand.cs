@@ -1,7 +1,8 @@
 using System.CommandLine;
 using Spectre.Console;
-using SrTrain.Core.Training;
+using SrTrain.Engine.Training;
 using SrTrain.Data;
+using SrTrain.Data.Pipeline;
 
 namespace SrTrain.Cli.Commands;
 

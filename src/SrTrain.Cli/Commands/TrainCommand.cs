@@ -1,6 +1,7 @@
 using System.CommandLine;
-using SrTrain.Core.Training;
+using SrTrain.Engine.Training;
 using SrTrain.Data;
+using SrTrain.Data.Pipeline;
 
 namespace SrTrain.Cli.Commands;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.IO.MemoryMappedFiles;
 using System.Text;
-using SrTrain.Core.Logging;
+using SrTrain.Abstractions.Checksums;
 
 namespace SrTrain.Data.Caching;
 

@@ -1,4 +1,4 @@
-using SrTrain.Core.Registry;
+using SrTrain.Abstractions.Registry;
 using SrTrain.Data.Transforms;
 
 namespace SrTrain.Data.Datasets;
@@ -12,8 +12,6 @@ namespace SrTrain.Data.Datasets;
 public sealed class BicubicOnTheFlyDataset : IImageDataset
 {
     private readonly List<string> paths = [];
-    private readonly ImageSource source;
-    private readonly ImageFinish finish;
 
     public BicubicOnTheFlyDataset(string[] datarootGt, int scale = 4, string phase = "train", int? gtSize = null,
                                   bool useHflip = false, bool useRot = false, string[]? metaInfoFile = null,
@@ -21,31 +19,24 @@ public sealed class BicubicOnTheFlyDataset : IImageDataset
                                   string? color = null, string? name = null)
     {
         if (datarootGt.Length == 0) throw new ArgumentException("dataroot_gt: no folder given");
-        if (scale < 1) throw new ArgumentException($"scale must be >= 1, got {scale}");
-        IsTrain = phase == "train";
-        if (IsTrain && gtSize is null) throw new ArgumentException("gt_size is required in the train phase");
+        DatasetOptions.CheckMetaInfo(metaInfoFile, datarootGt.Length, "dataroot_gt");
+        Options = new DatasetOptions(name ?? "BicubicOnTheFlyDataset", scale, phase, gtSize, useHflip, useRot, ioBackend, mean, std, color);
+        // The patch is downscaled whole, so it must divide by the scale (a paired dataset checks its patch when cropping).
         if (gtSize is { } g && g % scale != 0) throw new ArgumentException($"gt_size {g} is not divisible by scale {scale}");
-        if (metaInfoFile is not null && metaInfoFile.Length != datarootGt.Length)
-            throw new ArgumentException($"meta_info_file lists {metaInfoFile.Length} file(s) for {datarootGt.Length} dataroot_gt folder(s)");
-        (Scale, GtSize, UseHflip, UseRot, Name) = (scale, gtSize, useHflip, useRot, name ?? "BicubicOnTheFlyDataset");
-        source = ImageSource.FromOptions(ioBackend);
         for (int i = 0; i < datarootGt.Length; i++)
         {
             var rootPaths = metaInfoFile is null
                 ? ImageFolder.List(datarootGt[i], "dataroot_gt")
                 : ImageFolder.ReadMetaInfo(metaInfoFile[i]).Select(n => Path.Combine(datarootGt[i], n)).ToList();
-            source.Attach(datarootGt[i], rootPaths);
+            Options.Source.Attach(datarootGt[i], rootPaths);
             paths.AddRange(rootPaths);
         }
-        finish = new ImageFinish(color, mean, std);
     }
 
-    public int Scale { get; }
-    public int? GtSize { get; }
-    public bool UseHflip { get; }
-    public bool UseRot { get; }
-    public bool IsTrain { get; }
-    public string Name { get; }
+    /// <summary>The shared dataset options (scale, phase, patch, flips, colour, io backend).</summary>
+    public DatasetOptions Options { get; }
+
+    public string Name => Options.Name;
 
     /// <summary>The GT files in sample order.</summary>
     public IReadOnlyList<string> Paths => paths;
@@ -55,19 +46,17 @@ public sealed class BicubicOnTheFlyDataset : IImageDataset
     public Sample Get(int index, SampleRng rng)
     {
         var path = paths[index];
-        using var stored = source.Open(path);
+        using var stored = Options.Source.Open(path);
         Image gt;
-        if (IsTrain)
+        if (Options.IsTrain)
         {
-            int size = GtSize!.Value;
-            var (top, left) = PairedRandomCrop.SinglePosition(stored.Height, stored.Width, size, rng, path);
-            gt = Augment.Apply(stored.Crop(top, left, size, size), Augment.Choice.Draw(UseHflip, UseRot, rng));
+            gt = Augment.Apply(PairedRandomCrop.Single(stored, Options.GtSize!.Value, rng, path), Options.DrawAugment(rng));
         }
         else
         {
-            gt = ModCrop.Apply(stored.ToImage(), Scale);
+            gt = ModCrop.Apply(stored.ToImage(), Options.Scale);
         }
-        var lq = Imresize.Downscale(gt, Scale);
-        return new Sample(finish.Apply(lq), finish.Apply(gt), path, path);
+        var lq = Imresize.Downscale(gt, Options.Scale);
+        return new Sample(Options.Finish.Apply(lq), Options.Finish.Apply(gt), path, path);
     }
 }

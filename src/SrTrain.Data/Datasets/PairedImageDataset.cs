@@ -1,4 +1,4 @@
-using SrTrain.Core.Registry;
+using SrTrain.Abstractions.Registry;
 using SrTrain.Data.Transforms;
 
 namespace SrTrain.Data.Datasets;
@@ -11,8 +11,6 @@ namespace SrTrain.Data.Datasets;
 public sealed class PairedImageDataset : IImageDataset
 {
     private readonly List<(string Gt, string Lq)> pairs = [];
-    private readonly ImageSource source;
-    private readonly ImageFinish finish;
 
     /// <param name="datarootGt">GT folder(s); a list concatenates datasets.</param>
     /// <param name="datarootLq">LQ folder(s), one per GT folder.</param>
@@ -36,13 +34,9 @@ public sealed class PairedImageDataset : IImageDataset
         if (datarootGt.Length == 0) throw new ArgumentException("dataroot_gt: no folder given");
         if (datarootGt.Length != datarootLq.Length)
             throw new ArgumentException($"dataroot_gt lists {datarootGt.Length} folder(s) but dataroot_lq {datarootLq.Length}: give one LQ folder per GT folder");
-        if (metaInfoFile is not null && metaInfoFile.Length != datarootGt.Length)
-            throw new ArgumentException($"meta_info_file lists {metaInfoFile.Length} file(s) for {datarootGt.Length} dataroot_gt folder(s)");
-        if (scale < 1) throw new ArgumentException($"scale must be >= 1, got {scale}");
-        IsTrain = phase == "train";
-        if (IsTrain && gtSize is null) throw new ArgumentException("gt_size is required in the train phase");
-        (Scale, GtSize, UseHflip, UseRot, Name) = (scale, gtSize, useHflip, useRot, name ?? "PairedImageDataset");
-        source = ImageSource.FromOptions(ioBackend);
+        DatasetOptions.CheckMetaInfo(metaInfoFile, datarootGt.Length, "dataroot_gt");
+        Options = new DatasetOptions(name ?? "PairedImageDataset", scale, phase, gtSize, useHflip, useRot, ioBackend, mean, std, color);
+        var source = Options.Source;
         for (int i = 0; i < datarootGt.Length; i++)
         {
             var rootPairs = metaInfoFile is null
@@ -52,15 +46,12 @@ public sealed class PairedImageDataset : IImageDataset
             source.Attach(datarootLq[i], rootPairs.Select(p => p.Lq).ToList());
             pairs.AddRange(rootPairs);
         }
-        finish = new ImageFinish(color, mean, std);
     }
 
-    public int Scale { get; }
-    public int? GtSize { get; }
-    public bool UseHflip { get; }
-    public bool UseRot { get; }
-    public bool IsTrain { get; }
-    public string Name { get; }
+    /// <summary>The shared dataset options (scale, phase, patch, flips, colour, io backend).</summary>
+    public DatasetOptions Options { get; }
+
+    public string Name => Options.Name;
 
     /// <summary>The (GT, LQ) file pairs in sample order.</summary>
     public IReadOnlyList<(string Gt, string Lq)> Pairs => pairs;
@@ -70,37 +61,23 @@ public sealed class PairedImageDataset : IImageDataset
     public Sample Get(int index, SampleRng rng)
     {
         var (gtPath, lqPath) = pairs[index];
-        using var gtStored = source.Open(gtPath);
-        using var lqStored = source.Open(lqPath);
-        var (h, w) = FitToScale(gtStored, lqStored, gtPath, lqPath);
+        using var gtStored = Options.Source.Open(gtPath);
+        using var lqStored = Options.Source.Open(lqPath);
         Image gt, lq;
-        if (IsTrain)
+        if (Options.IsTrain)
         {
             // Only the two patches are converted to float, not the whole images.
-            int gtSize = GtSize!.Value, lqSize = gtSize / Scale;
-            var (top, left) = PairedRandomCrop.Position(h, w, lqStored.Height, lqStored.Width, gtSize, Scale, rng, gtPath, lqPath);
-            gt = gtStored.Crop(top * Scale, left * Scale, gtSize, gtSize);
-            lq = lqStored.Crop(top, left, lqSize, lqSize);
-            var choice = Augment.Choice.Draw(UseHflip, UseRot, rng);
+            (gt, lq) = PairedRandomCrop.Apply(gtStored, lqStored, Options.GtSize!.Value, Options.Scale, rng, gtPath, lqPath);
+            var choice = Options.DrawAugment(rng);
             gt = Augment.Apply(gt, choice);
             lq = Augment.Apply(lq, choice);
         }
         else
         {
+            var (h, w) = PairedRandomCrop.GtRegion(gtStored.Height, gtStored.Width, lqStored.Height, lqStored.Width, Options.Scale, gtPath, lqPath);
             gt = gtStored.Crop(0, 0, h, w);
             lq = lqStored.ToImage();
         }
-        return new Sample(finish.Apply(lq), finish.Apply(gt), lqPath, gtPath);
-    }
-
-    // A GT up to scale-1 pixels larger than scale x LQ (LQ made from a non-mod-cropped GT) is cropped, as
-    // BasicSR does for validation; anything else is a wrong pairing or a wrong scale. Returns the GT size used.
-    private (int Height, int Width) FitToScale(StoredImage gt, StoredImage lq, string gtPath, string lqPath)
-    {
-        int h = lq.Height * Scale, w = lq.Width * Scale;
-        if (gt.Height < h || gt.Width < w || gt.Height - h >= Scale || gt.Width - w >= Scale)
-            throw new InvalidDataException(
-                $"scale mismatch: GT {gtPath} is {gt.Height}x{gt.Width}, LQ {lqPath} is {lq.Height}x{lq.Width}; with scale {Scale} the GT should be {h}x{w}");
-        return (h, w);
+        return new Sample(Options.Finish.Apply(lq), Options.Finish.Apply(gt), lqPath, gtPath);
     }
 }

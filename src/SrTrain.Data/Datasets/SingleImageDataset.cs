@@ -1,4 +1,4 @@
-using SrTrain.Core.Registry;
+using SrTrain.Abstractions.Registry;
 
 namespace SrTrain.Data.Datasets;
 
@@ -16,8 +16,7 @@ public sealed class SingleImageDataset : IImageDataset
                               string phase = "test", int scale = 4)
     {
         if (datarootLq.Length == 0) throw new ArgumentException("dataroot_lq: no folder given");
-        if (metaInfoFile is not null && metaInfoFile.Length != datarootLq.Length)
-            throw new ArgumentException($"meta_info_file lists {metaInfoFile.Length} file(s) for {datarootLq.Length} dataroot_lq folder(s)");
+        DatasetOptions.CheckMetaInfo(metaInfoFile, datarootLq.Length, "dataroot_lq");
         source = ImageSource.FromOptions(ioBackend);
         for (int i = 0; i < datarootLq.Length; i++)
         {

@@ -1,3 +1,4 @@
+using SrTrain.Abstractions.Contracts;
 using SrTrain.Data.Datasets;
 using SrTrain.Torch;
 
@@ -46,8 +47,8 @@ public sealed class DataLoader
     }
 
     /// <summary>The batches of <paramref name="epoch"/> from <paramref name="firstBatch"/> on (a resumed run
-    /// skips what it has seen without loading it). Each <see cref="Batch"/> is owned by the caller (dispose it).</summary>
-    public IEnumerable<Batch> Epoch(int epoch, int firstBatch = 0)
+    /// skips what it has seen without loading it). Each <see cref="SrBatch"/> is owned by the caller (dispose it).</summary>
+    public IEnumerable<SrBatch> Epoch(int epoch, int firstBatch = 0)
     {
         using var run = new EpochRun(this, epoch, firstBatch);
         for (int b = firstBatch; b < BatchesPerEpoch; b++)
@@ -64,14 +65,17 @@ public sealed class DataLoader
         return PreparedBatch.Collate(samples);
     }
 
-    internal Batch ToBatch(int epoch, int index, PreparedBatch prepared)
+    internal SrBatch ToBatch(int epoch, int index, PreparedBatch prepared)
     {
+        if (prepared.Lq is null)
+            throw new InvalidDataException("the dataset gives no LQ images: SR training needs dataroot_lq or an on-the-fly dataset");
         Tensor? lq = null, gt = null;
         try
         {
-            lq = MakeTensor(prepared.Lq, prepared.LqShape);
+            lq = MakeTensor(prepared.Lq, prepared.LqShape)!;
             gt = MakeTensor(prepared.Gt, prepared.GtShape);
-            return new Batch(epoch, index, lq, gt, prepared.LqPaths, prepared.GtPaths);
+            var names = prepared.LqPaths.Zip(prepared.GtPaths, (l, g) => Path.GetFileNameWithoutExtension(l ?? g ?? "")).ToList();
+            return new SrBatch(lq, gt, names) { LqPaths = prepared.LqPaths, GtPaths = prepared.GtPaths, Epoch = epoch, Index = index };
         }
         catch
         {

@@ -1,4 +1,5 @@
 using System.Runtime.ExceptionServices;
+using SrTrain.Abstractions.Contracts;
 
 namespace SrTrain.Data.Loading;
 
@@ -33,7 +34,7 @@ internal sealed class EpochRun : IDisposable
     }
 
     /// <summary>Batch <paramref name="index"/> as tensors made on the calling thread.</summary>
-    public Batch Take(int index)
+    public SrBatch Take(int index)
     {
         if (workers.Length == 0) return loader.ToBatch(epoch, index, loader.Prepare(epoch, order, index));
         PreparedBatch prepared;

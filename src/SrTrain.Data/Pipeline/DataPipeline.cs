@@ -1,10 +1,10 @@
-using SrTrain.Core.Contracts;
-using SrTrain.Core.Registry;
+using SrTrain.Abstractions.Contracts;
+using SrTrain.Abstractions.Registry;
 using SrTrain.Data.Datasets;
 using SrTrain.Data.Loading;
 using SrTrain.Torch;
 
-namespace SrTrain.Data;
+namespace SrTrain.Data.Pipeline;
 
 /// <summary>The data side of an experiment for the engine: builds registered datasets from their
 /// option sections (scale and phase injected, loader keys consumed by the loader) and wraps the
@@ -33,25 +33,13 @@ public sealed class DataPipeline : IDataPipeline
             injected: new Dictionary<string, object?> { ["scale"] = scale, ["phase"] = phase },
             ignoredKeys: DataLoaderOptions.Keys);
 
-    /// <summary>A loader batch as the engine's batch, on the training device.</summary>
-    internal static SrBatch ToSrBatch(Batch batch, Device device)
-    {
-        var names = batch.LqPaths.Zip(batch.GtPaths, (lq, gt) => Path.GetFileNameWithoutExtension(lq ?? gt ?? "")).ToList();
-        if (batch.Lq is null) throw new InvalidOperationException("the dataset gives no LQ images: SR training needs dataroot_lq or an on-the-fly dataset");
-        if (device.Type == DeviceType.Cpu) return new SrBatch(batch.Lq, batch.Gt, names);
-        var lq = batch.Lq.To(device).DetachFromDisposeScope();
-        var gt = batch.Gt?.To(device).DetachFromDisposeScope();
-        batch.Dispose();
-        return new SrBatch(lq, gt, names);
-    }
-
     private sealed class TrainLoader(DataLoader loader, Device device) : ITrainLoader
     {
         public int DatasetSize => loader.SamplesPerEpoch;
         public int BatchesPerEpoch => loader.BatchesPerEpoch;
 
         public IEnumerable<SrBatch> Epoch(int epoch, int firstBatch = 0) =>
-            loader.Epoch(epoch, firstBatch).Select(b => ToSrBatch(b, device));
+            loader.Epoch(epoch, firstBatch).Select(b => b.To(device));
 
         public void Dispose() { }
     }
@@ -60,6 +48,6 @@ public sealed class DataPipeline : IDataPipeline
     {
         public string Name { get; } = name;
         public int Count => loader.Dataset.Count;
-        public IEnumerable<SrBatch> Images() => loader.Epoch(0).Select(b => ToSrBatch(b, device));
+        public IEnumerable<SrBatch> Images() => loader.Epoch(0).Select(b => b.To(device));
     }
 }

@@ -1,7 +1,7 @@
-using SrTrain.Core.Contracts;
+using SrTrain.Abstractions.Contracts;
 using SrTrain.Torch;
 
-namespace SrTrain.Data;
+namespace SrTrain.Data.Pipeline;
 
 /// <summary>Writes result tensors as image files through OpenCV, rounding like BasicSR's tensor2img.</summary>
 public sealed class ImageFileWriter : IImageWriter

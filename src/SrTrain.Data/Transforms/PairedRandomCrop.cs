@@ -4,16 +4,31 @@ namespace SrTrain.Data.Transforms;
 /// <c>gt_size / scale</c> LQ patch (the LQ position is drawn, the GT one is scale times it).</summary>
 public static class PairedRandomCrop
 {
-    /// <summary>Crops both images; a GT/LQ size mismatch or an image smaller than its patch is an error naming the files.</summary>
-    public static (Image Gt, Image Lq) Apply(Image gt, Image lq, int gtSize, int scale, SampleRng rng,
+    /// <summary>Crops both images (decoded, or stored ones, which convert only the patches to float); a GT/LQ size
+    /// mismatch or an image smaller than its patch is an error naming the files.</summary>
+    public static (Image Gt, Image Lq) Apply(ICroppable gt, ICroppable lq, int gtSize, int scale, SampleRng rng,
                                              string gtName = "GT", string lqName = "LQ")
     {
-        var (top, left) = Position(gt.Height, gt.Width, lq.Height, lq.Width, gtSize, scale, rng, gtName, lqName);
+        var (h, w) = GtRegion(gt.Height, gt.Width, lq.Height, lq.Width, scale, gtName, lqName);
+        var (top, left) = Position(h, w, lq.Height, lq.Width, gtSize, scale, rng, gtName, lqName);
         return (gt.Crop(top * scale, left * scale, gtSize, gtSize), lq.Crop(top, left, gtSize / scale, gtSize / scale));
     }
 
-    /// <summary>The LQ patch's top-left corner for images of the given sizes (the GT patch starts at scale times
-    /// it), drawn as <see cref="Apply"/> draws it; lets a dataset convert only the patches of stored images.</summary>
+    /// <summary>The GT region that pairs with the whole LQ: scale x its size. A GT up to scale-1 pixels larger (an LQ
+    /// made from a GT that was not mod-cropped) uses its top-left region, as BasicSR's validation crops it; any other
+    /// size is a wrong pairing or a wrong scale, an error naming both files.</summary>
+    public static (int Height, int Width) GtRegion(int gtHeight, int gtWidth, int lqHeight, int lqWidth, int scale,
+                                                   string gtName = "GT", string lqName = "LQ")
+    {
+        int h = lqHeight * scale, w = lqWidth * scale;
+        if (gtHeight < h || gtWidth < w || gtHeight - h >= scale || gtWidth - w >= scale)
+            throw new InvalidDataException(
+                $"scale mismatch: GT {gtName} is {gtHeight}x{gtWidth}, LQ {lqName} is {lqHeight}x{lqWidth}; with scale {scale} the GT should be {h}x{w}");
+        return (h, w);
+    }
+
+    /// <summary>The LQ patch's top-left corner for a GT region of exactly scale x the LQ (the GT patch starts at scale
+    /// times it), drawn as <see cref="Apply"/> draws it.</summary>
     public static (int Top, int Left) Position(int gtHeight, int gtWidth, int lqHeight, int lqWidth, int gtSize, int scale,
                                                SampleRng rng, string gtName = "GT", string lqName = "LQ")
     {
@@ -33,7 +48,7 @@ public static class PairedRandomCrop
     }
 
     /// <summary>A random <paramref name="size"/> square crop of one image (for the on-the-fly bicubic dataset).</summary>
-    public static Image Single(Image image, int size, SampleRng rng, string name = "image")
+    public static Image Single(ICroppable image, int size, SampleRng rng, string name = "image")
     {
         var (top, left) = SinglePosition(image.Height, image.Width, size, rng, name);
         return image.Crop(top, left, size, size);

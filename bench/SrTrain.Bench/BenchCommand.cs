@@ -1,0 +1,115 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using SrTrain.Torch;
+
+namespace SrTrain.Bench;
+
+/// <summary><c>srtrain-bench [--only a,b] [--json FILE] [--threads N] [--rounds R] [--reference SCRIPT | --no-reference] [--python PATH] [--list]</c>
+/// (through scripts/bench.sh):
+/// times each benchmark on SrTrain and, alternately, on PyTorch with the same thread count.</summary>
+public static class BenchCommand
+{
+    internal const string Usage =
+        "usage: scripts/bench.sh [--only NAME,...] [--json FILE] [--threads N] [--rounds R] [--reference SCRIPT | --no-reference] [--python PATH] [--list]";
+
+    /// <summary>Runs the benchmarks the arguments select; returns the exit code.</summary>
+    public static int Run(string[] args)
+    {
+        BenchOptions options;
+        try
+        {
+            options = BenchOptions.Parse(args);
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"srtrain-bench: {e.Message}");
+            Console.Error.WriteLine(Usage);
+            return 2;
+        }
+        if (options.Help)
+        {
+            Console.WriteLine(Usage);
+            return 0;
+        }
+        if (options.List)
+        {
+            foreach (var b in BenchmarkRegistry.All) Console.WriteLine($"{b.Name,-10} {b.Description}");
+            return 0;
+        }
+
+        var benches = BenchmarkRegistry.Select(options.Only);
+        LibTorch.NumThreads = options.Threads ?? LibTorch.NumThreads;
+        int threads = LibTorch.NumThreads;
+        using var reference = options.NoReference ? null : new ReferenceProcess(options.Reference ?? FindReferenceScript(), threads, options.Python);
+        if (reference is not null && reference.Threads != threads)
+            throw new InvalidOperationException($"PyTorch runs {reference.Threads} threads, SrTrain {threads}: the comparison would be unfair");
+        Console.Error.WriteLine($"bench: libtorch {LibTorch.Version}, {threads} threads" +
+                                (reference is null ? ", no PyTorch reference" : $"; PyTorch {reference.TorchVersion}, {reference.Threads} threads") +
+                                $"; {options.Rounds} alternating rounds, medians");
+
+        var runner = new BenchRunner(options.Rounds, reference, Console.Error);
+        var results = benches.Select(runner.Run).ToList();
+        PrintTable(results, Console.Out);
+        if (options.Json is { } path) WriteJson(path, results, threads, options.Rounds, reference?.TorchVersion);
+        return 0;
+    }
+
+    private static string FindReferenceScript()
+    {
+        foreach (var start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                var candidate = Path.Combine(dir.FullName, "scripts", "bench", "reference.py");
+                if (File.Exists(candidate)) return candidate;
+            }
+        throw new FileNotFoundException("scripts/bench/reference.py not found above the srtrain-bench binary or the current directory: " +
+                                        "pass --reference SCRIPT or --no-reference");
+    }
+
+    private static void PrintTable(IReadOnlyList<BenchResult> results, TextWriter output)
+    {
+        output.WriteLine($"{"bench",-10} {"srtrain",12} {"pytorch",12} {"ratio",7}  extras");
+        foreach (var r in results)
+        {
+            var extras = string.Join("  ", r.Extras.Select(e => $"{e.Key}={e.Value:G4}"));
+            output.WriteLine($"{r.Name,-10} {BenchRunner.Format(r.SrTrainSeconds),12} " +
+                             $"{(r.ReferenceSeconds is { } s ? BenchRunner.Format(s) : "-"),12} " +
+                             $"{(r.Ratio is { } ratio ? ratio.ToString("F3") : "-"),7}  {extras}");
+        }
+        output.WriteLine("ratio = pytorch time / srtrain time (> 1: SrTrain faster)");
+    }
+
+    private static void WriteJson(string path, IReadOnlyList<BenchResult> results, int threads, int rounds, string? torchVersion)
+    {
+        var array = new JsonArray();
+        foreach (var r in results)
+        {
+            var item = new JsonObject
+            {
+                ["name"] = r.Name,
+                ["description"] = r.Description,
+                ["srtrain_s"] = r.SrTrainSeconds,
+                ["reference_s"] = r.ReferenceSeconds,
+                ["ratio"] = r.Ratio,
+            };
+            foreach (var (key, value) in r.Extras) item[key] = value;
+            array.Add(item);
+        }
+        var doc = new JsonObject
+        {
+            ["threads"] = threads,
+            ["rounds"] = rounds,
+            ["libtorch"] = LibTorch.Version,
+            ["pytorch"] = torchVersion,
+            ["results"] = array,
+        };
+        var dir = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (dir is not null) Directory.CreateDirectory(dir);
+        File.WriteAllText(path, doc.ToJsonString(new JsonSerializerOptions
+        {
+            WriteIndented = true,
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, // "->" stays readable; the file is not HTML
+        }) + "\n");
+        Console.Error.WriteLine($"bench: wrote {path}");
+    }
+}

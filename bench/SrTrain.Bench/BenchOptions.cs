@@ -1,0 +1,46 @@
+namespace SrTrain.Bench;
+
+/// <summary>Parsed arguments of <c>srtrain-bench</c> (scripts/bench.sh).</summary>
+public sealed record BenchOptions
+{
+    public IReadOnlyList<string>? Only { get; init; }
+    public string? Json { get; init; }
+    public int? Threads { get; init; }
+    public int Rounds { get; init; } = 5;
+    public string? Reference { get; init; }
+
+    /// <summary>The Python interpreter with torch that runs the reference script (<c>--python</c>, else
+    /// <see cref="ReferenceProcess.DefaultInterpreter"/>: <c>$SRTRAIN_PYTHON</c> or /usr/bin/python3).</summary>
+    public string Python { get; init; } = ReferenceProcess.DefaultInterpreter;
+
+    public bool NoReference { get; init; }
+    public bool List { get; init; }
+    public bool Help { get; init; }
+
+    /// <summary>Parses the command-line arguments; a bad one is an <see cref="ArgumentException"/> naming it.</summary>
+    public static BenchOptions Parse(IReadOnlyList<string> args)
+    {
+        var o = new BenchOptions();
+        for (int i = 0; i < args.Count; i++)
+        {
+            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            int Positive() =>
+                int.TryParse(Value(), out var n) && n > 0 ? n : throw new ArgumentException($"{args[i - 1]} needs a positive integer, got '{args[i]}'");
+            o = args[i] switch
+            {
+                "--only" => o with { Only = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
+                "--json" => o with { Json = Value() },
+                "--threads" => o with { Threads = Positive() },
+                "--rounds" => o with { Rounds = Positive() },
+                "--reference" => o with { Reference = Value() },
+                "--no-reference" => o with { NoReference = true },
+                "--python" => o with { Python = Value() },
+                "--list" => o with { List = true },
+                "--help" or "-h" => o with { Help = true },
+                var other => throw new ArgumentException($"unknown option '{other}'"),
+            };
+        }
+        if (o.Only is not null) BenchmarkRegistry.Select(o.Only); // unknown names fail before anything runs
+        return o;
+    }
+}

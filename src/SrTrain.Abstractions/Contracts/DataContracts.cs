@@ -1,0 +1,91 @@
+using SrTrain.Torch;
+
+namespace SrTrain.Abstractions.Contracts;
+
+/// <summary>The one batch type from the data loader to the model: NCHW float tensors in [0, 1] (pinned when the loader
+/// targets CUDA, then on the training device), owned by the batch (dispose it, or let the iteration's dispose scope
+/// do it; disposing twice is harmless). A dataset returns one image per index (SrTrain.Data's <c>Sample</c>, HWC on a
+/// worker thread); the loader collates samples into this.</summary>
+public sealed class SrBatch(Tensor lq, Tensor? gt, IReadOnlyList<string> names) : IDisposable
+{
+    /// <summary>Low-quality input, (N, C, h, w).</summary>
+    public Tensor Lq { get; } = lq;
+
+    /// <summary>Ground truth, (N, C, h*scale, w*scale), or null for LQ-only sets.</summary>
+    public Tensor? Gt { get; } = gt;
+
+    /// <summary>Image names (file stems) of the batch's samples.</summary>
+    public IReadOnlyList<string> Names { get; } = names;
+
+    /// <summary>The LQ file of each sample, when a loader made the batch (null where a sample has none).</summary>
+    public IReadOnlyList<string?> LqPaths { get; init; } = [];
+
+    /// <summary>The GT file of each sample, when a loader made the batch (null where a sample has none).</summary>
+    public IReadOnlyList<string?> GtPaths { get; init; } = [];
+
+    /// <summary>The epoch a loader made the batch for.</summary>
+    public int Epoch { get; init; }
+
+    /// <summary>Position of the batch in its epoch.</summary>
+    public int Index { get; init; }
+
+    /// <summary>Number of samples.</summary>
+    public int Count => (int)Lq.Size(0);
+
+    /// <summary>This batch on <paramref name="device"/>: itself when it is there, else a copy (this one is disposed).</summary>
+    public SrBatch To(Device device)
+    {
+        if (device.Type == DeviceType.Cpu ? Lq.Device.Type == DeviceType.Cpu : Lq.Device == device) return this;
+        var lq = Lq.To(device).DetachFromDisposeScope();
+        var gt = Gt?.To(device).DetachFromDisposeScope();
+        Dispose();
+        return new SrBatch(lq, gt, Names) { LqPaths = LqPaths, GtPaths = GtPaths, Epoch = Epoch, Index = Index };
+    }
+
+    public void Dispose()
+    {
+        Lq.Dispose();
+        Gt?.Dispose();
+    }
+}
+
+/// <summary>The training stream: epochs of batches, deterministic given the seed, restartable at
+/// any (epoch, batch) so a resumed run sees exactly the batches an uninterrupted one would.</summary>
+public interface ITrainLoader : IDisposable
+{
+    /// <summary>Number of samples (after dataset_enlarge_ratio).</summary>
+    int DatasetSize { get; }
+
+    /// <summary>Batches in one epoch.</summary>
+    int BatchesPerEpoch { get; }
+
+    /// <summary>The batches of <paramref name="epoch"/>, starting at <paramref name="firstBatch"/>,
+    /// created on the calling thread (so its dispose scope owns them).</summary>
+    IEnumerable<SrBatch> Epoch(int epoch, int firstBatch = 0);
+}
+
+/// <summary>A validation or test set: whole images, one at a time.</summary>
+public interface IImageSet
+{
+    string Name { get; }
+    int Count { get; }
+
+    /// <summary>Batches of one image each (N = 1), created on the calling thread.</summary>
+    IEnumerable<SrBatch> Images();
+}
+
+/// <summary>Builds the data side of an experiment from its dataset sections (implemented by
+/// SrTrain.Data; the CLI passes it to the engine so the engine never references Data).</summary>
+public interface IDataPipeline
+{
+    ITrainLoader CreateTrainLoader(string phaseName, Dictionary<string, object?> section, int scale, long seed, Device device);
+
+    IImageSet CreateImageSet(string phaseName, Dictionary<string, object?> section, int scale, Device device);
+}
+
+/// <summary>Reads and writes images for validation output and inference (implemented by SrTrain.Data).</summary>
+public interface IImageWriter
+{
+    /// <summary>Writes a (1, C, H, W) or (C, H, W) tensor in [0, 1] as an image file (clamp, round).</summary>
+    void Write(Tensor image, string path);
+}

@@ -1,0 +1,91 @@
+using SrTrain.Abstractions.Registry;
+
+namespace SrTrain.Abstractions.Options;
+
+/// <summary>A whole option file (BasicSR schema). Sections that configure registered types
+/// (network_g, datasets, losses, metrics) stay as key/value maps here and are checked strictly by the
+/// registry when the type is built; every other key is bound and checked here.</summary>
+public sealed record ExperimentOptions(
+    [OptionDoc("experiment name; outputs go to experiments/<name>/ (train) or results/<name>/ (test)")] string Name,
+    [OptionDoc("training model: SRModel, SRGANModel, ESRGANModel")] string ModelType = "SRModel",
+    [OptionDoc("upscaling factor; propagated to datasets (the network's own scale key must agree: options --check checks it)")] int Scale = 4,
+    [OptionDoc("0 = CPU; >0 = the first CUDA device when the linked libtorch has CUDA (SrTrain trains on one device)")] string? NumGpu = "1",
+    [OptionDoc("SrTrain: cpu | cuda | cuda:N; overrides num_gpu")] string? Device = null,
+    [OptionDoc("seed of every random generator (weights, crops, shuffling); random when ~")] long? ManualSeed = null,
+    [OptionDoc("SrTrain: fp32 | bf16 (autocast) — bf16 is about 2x faster on CPUs with AVX512-BF16")] string Precision = "fp32",
+    [OptionDoc("SrTrain: contiguous | channels_last memory format for conv layers")] string MemoryFormat = "contiguous",
+    [OptionDoc("SrTrain: intra-op threads of libtorch (default: all cores)")] int? NumThreads = null,
+    [OptionDoc("dataset sections: train, val, val_2, ... (train options) or test_1, ... (test options)")] Dictionary<string, object?>? Datasets = null,
+    [OptionDoc("generator: type + the arch's parameters (srtrain list archs)")] Dictionary<string, object?>? NetworkG = null,
+    [OptionDoc("discriminator (GAN models): type + the arch's parameters")] Dictionary<string, object?>? NetworkD = null,
+    [OptionDoc("paths: pretrained weights, resume state")] PathOptions? Path = null,
+    [OptionDoc("training hyper-parameters")] TrainOptions? Train = null,
+    [OptionDoc("validation")] ValOptions? Val = null,
+    [OptionDoc("logging and checkpoints")] LoggerOptions? Logger = null,
+    [NoEffect("SrTrain trains on one device; distributed training is not supported")] object? Dist = null,
+    [NoEffect("SrTrain trains on one device; distributed training is not supported")] object? DistParams = null,
+    [NoEffect("distributed-training option")] object? FindUnusedParameters = null,
+    [NoEffect("distributed-training option")] object? UseStaticGraph = null,
+    [OptionDoc("set by the CLI: true for train, false for test")] bool IsTrain = true,
+    [OptionDoc("set by --debug: frequent logging/validation, name prefixed debug_")] bool Debug = false,
+    [OptionDoc("BasicSR's auto_resume, also set by --auto-resume")] bool AutoResume = false)
+{
+    public Dictionary<string, object?> Datasets { get; } = Datasets ?? [];
+    public PathOptions Path { get; init; } = Path ?? new PathOptions();
+    public LoggerOptions Logger { get; init; } = Logger ?? new LoggerOptions();
+}
+
+/// <summary>The <c>path</c> section.</summary>
+public sealed record PathOptions(
+    [OptionDoc("generator weights to start from (.pth / .safetensors)")] string? PretrainNetworkG = null,
+    [OptionDoc("key inside the checkpoint: params, params_ema, or ~ for a bare state dict")] string? ParamKeyG = "params",
+    [OptionDoc("require every key to match")] bool StrictLoadG = true,
+    [OptionDoc("discriminator weights to start from")] string? PretrainNetworkD = null,
+    [OptionDoc("key inside the discriminator checkpoint")] string? ParamKeyD = "params",
+    [OptionDoc("require every discriminator key to match")] bool StrictLoadD = true,
+    [OptionDoc("training state (.state) to resume from")] string? ResumeState = null,
+    [OptionDoc("networks whose weights are not reloaded on resume, e.g. [network_d]: they keep their pretrain_network_* weights (BasicSR's check_resume)")] object? IgnoreResumeNetworks = null,
+    [OptionDoc("root folder for experiments/ and results/ (default: current directory)")] string? Root = null,
+    [OptionDoc("override of experiments/<name>")] string? ExperimentsRoot = null,
+    [OptionDoc("override of results/<name>")] string? ResultsRoot = null,
+    [NoEffect("derived from experiments_root")] string? Models = null,
+    [NoEffect("derived from experiments_root")] string? TrainingStates = null,
+    [NoEffect("derived from experiments_root")] string? Log = null,
+    [NoEffect("derived from experiments_root")] string? Visualization = null);
+
+/// <summary>The <c>train</c> section.</summary>
+public sealed record TrainOptions(
+    [OptionDoc("iterations to train")] long TotalIter,
+    [OptionDoc("generator optimizer: type Adam|AdamW|SGD, lr, betas, weight_decay, ...")] Dictionary<string, object?> OptimG,
+    [OptionDoc("discriminator optimizer (GAN models)")] Dictionary<string, object?>? OptimD = null,
+    [OptionDoc("learning-rate schedule: MultiStepLR | CosineAnnealingRestartLR | ...")] Dictionary<string, object?>? Scheduler = null,
+    [OptionDoc("linear warm-up iterations (-1: none)")] long WarmupIter = -1,
+    [OptionDoc("EMA decay of the generator weights (0: no EMA); saved as params_ema")] double EmaDecay = 0,
+    [OptionDoc("pixel loss: L1Loss | MSELoss | CharbonnierLoss")] Dictionary<string, object?>? PixelOpt = null,
+    [OptionDoc("perceptual loss (VGG features)")] Dictionary<string, object?>? PerceptualOpt = null,
+    [OptionDoc("adversarial loss (GAN models)")] Dictionary<string, object?>? GanOpt = null,
+    [OptionDoc("the generator trains every net_d_iters-th iteration; the discriminator trains every iteration")] int NetDIters = 1,
+    [OptionDoc("iterations 1..net_d_init_iters train only the discriminator")] long NetDInitIters = 0,
+    [OptionDoc("clip the generator's gradient norm to this value (~: no clipping)")] double? GradClipNorm = null,
+    [NoEffect("BasicSR's option for the LDL loss, which SrTrain does not implement")] object? LdlOpt = null);
+
+/// <summary>The <c>val</c> section.</summary>
+public sealed record ValOptions(
+    [OptionDoc("validate every N iterations")] long ValFreq = 5000,
+    [OptionDoc("save SR images under visualization/ (train) or results/<name>/visualization (test)")] bool SaveImg = false,
+    [OptionDoc("suffix of saved image names")] string? Suffix = null,
+    [OptionDoc("metrics by name: {psnr: {type: calculate_psnr, crop_border: 4, test_y_channel: false}}")] Dictionary<string, object?>? Metrics = null,
+    [NoEffect("SrTrain draws no validation progress bar")] bool? Pbar = null,
+    [OptionDoc("SrTrain: run the network on tiles of this LQ size for large images (0: whole image)")] int Tile = 0,
+    [OptionDoc("SrTrain: overlap of tiles in LQ pixels")] int TilePad = 10,
+    [OptionDoc("x8 self-ensemble (flips and rotations averaged), EDSR's '+' results")] bool SelfEnsemble = false)
+{
+    public Dictionary<string, object?> Metrics { get; } = Metrics ?? [];
+}
+
+/// <summary>The <c>logger</c> section.</summary>
+public sealed record LoggerOptions(
+    [OptionDoc("log a line every N iterations")] long PrintFreq = 100,
+    [OptionDoc("save a checkpoint every N iterations")] long SaveCheckpointFreq = 5000,
+    [OptionDoc("write TensorBoard event files under tb_logger/<name>")] bool UseTbLogger = false,
+    [NoEffect("Weights & Biases is not available; use TensorBoard or the CSV log")] object? Wandb = null);

@@ -1,0 +1,88 @@
+using System.Globalization;
+using SrTrain.Torch;
+using SrTrain.Torch.Serialization;
+
+namespace SrTrain.Engine.Checkpoints;
+
+/// <summary>Everything besides the networks that an exact resume needs (BasicSR's training_states/&lt;iter&gt;.state,
+/// plus the batch within the epoch, the seed and the RNG state so a resumed run sees the same batches).</summary>
+/// <param name="Epoch">Epoch of the saved iteration.</param>
+/// <param name="Iter">The saved iteration (1-based).</param>
+/// <param name="BatchInEpoch">Index of the saved iteration's batch within its epoch.</param>
+/// <param name="Seed">The run's seed.</param>
+/// <param name="Optimizers">Optimizer state dicts, in the model's order (G, then D).</param>
+/// <param name="Schedulers">Scheduler state dicts, in the same order.</param>
+/// <param name="RngState">libtorch's CPU generator state, or null.</param>
+/// <param name="BestMetrics">Best validation results so far: set, metric, value, iteration.</param>
+public sealed record TrainingState(long Epoch, long Iter, long BatchInEpoch, long Seed,
+                                   IReadOnlyList<object?> Optimizers, IReadOnlyList<object?> Schedulers, Tensor? RngState,
+                                   IReadOnlyList<(string Set, string Metric, double Value, long Iter)> BestMetrics);
+
+/// <summary>Reads and writes training-state files and picks the one to auto-resume from.</summary>
+public static class TrainingStateFile
+{
+    /// <summary>training_states/&lt;iter&gt;.state under <paramref name="trainingStatesDir"/>.</summary>
+    public static string PathFor(string trainingStatesDir, long iter) =>
+        Path.Combine(trainingStatesDir, $"{iter.ToString(CultureInfo.InvariantCulture)}.state");
+
+    /// <summary>Writes <paramref name="state"/> to <paramref name="path"/> (atomically).</summary>
+    public static void Save(string path, TrainingState state)
+    {
+        var tree = new Dictionary<string, object?>
+        {
+            ["epoch"] = state.Epoch,
+            ["iter"] = state.Iter,
+            ["batch_in_epoch"] = state.BatchInEpoch,
+            ["seed"] = state.Seed,
+            ["optimizers"] = state.Optimizers.ToList(),
+            ["schedulers"] = state.Schedulers.ToList(),
+            ["rng_state"] = state.RngState,
+            ["best_metric_results"] = state.BestMetrics.Select(b => (object?)new List<object?> { b.Set, b.Metric, b.Value, b.Iter }).ToList(),
+        };
+        PthFile.Save(path, tree);
+    }
+
+    /// <summary>Reads <paramref name="path"/> and hands the state to <paramref name="use"/>; the file's tensors are
+    /// freed when it returns. A file that is not a training state SrTrain wrote is an error naming the key.</summary>
+    public static T Read<T>(string path, Func<TrainingState, T> use)
+    {
+        var tree = PthFile.Load(path);
+        try
+        {
+            var map = TreeAccess.Map(tree, path);
+            var best = map.TryGetValue("best_metric_results", out var b) && b is not null
+                ? TreeAccess.List(map, "best_metric_results", path).Select(e =>
+                {
+                    var l = (System.Collections.IList)e!;
+                    return ((string)l[0]!, (string)l[1]!, Convert.ToDouble(l[2], CultureInfo.InvariantCulture), Convert.ToInt64(l[3], CultureInfo.InvariantCulture));
+                }).ToList()
+                : [];
+            var state = new TrainingState(
+                TreeAccess.Long(map, "epoch", path), TreeAccess.Long(map, "iter", path), TreeAccess.Long(map, "batch_in_epoch", path),
+                map.TryGetValue("seed", out var seed) && seed is long s ? s : 0,
+                TreeAccess.List(map, "optimizers", path), TreeAccess.List(map, "schedulers", path),
+                map.TryGetValue("rng_state", out var rng) ? rng as Tensor : null, best);
+            return use(state);
+        }
+        finally
+        {
+            PthFile.DisposeTensors(tree);
+        }
+    }
+
+    /// <summary>The models folder beside a training state (experiments/&lt;name&gt;/models), so a copied experiment
+    /// resumes too; <paramref name="fallback"/> when there is none.</summary>
+    public static string ModelsDirFor(string statePath, string fallback)
+    {
+        var modelsDir = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(statePath)))!, "models");
+        return Directory.Exists(modelsDir) ? modelsDir : fallback;
+    }
+
+    /// <summary>Auto-resume: the training state with the highest iteration in <paramref name="trainingStatesDir"/>, or null.</summary>
+    public static string? Latest(string trainingStatesDir) =>
+        Directory.Exists(trainingStatesDir)
+            ? Directory.EnumerateFiles(trainingStatesDir, "*.state")
+                .Select(f => (File: f, Ok: long.TryParse(Path.GetFileNameWithoutExtension(f), out var i), Iter: i))
+                .Where(x => x.Ok).OrderByDescending(x => x.Iter).Select(x => x.File).FirstOrDefault()
+            : null;
+}

@@ -1,0 +1,90 @@
+using SrTrain.Abstractions.Contracts;
+using SrTrain.Abstractions.Options;
+using SrTrain.Abstractions.Registry;
+using SrTrain.Torch;
+using SrTrain.Torch.Nn;
+
+namespace SrTrain.Engine.Models;
+
+/// <summary>PSNR-oriented training (BasicSR's SRModel): the generator learns from a pixel loss and
+/// optionally a perceptual loss; net_g_ema tracks an EMA of its weights when ema_decay &gt; 0.</summary>
+[Model("SRModel")]
+public class SrModel : TrainingModel
+{
+    private IPixelLoss? pixelLoss;
+    private IPerceptualLoss? perceptualLoss;
+    private Tensor? lq;
+    private Tensor? gt;
+
+    public SrModel(ExperimentOptions options, Device device) : this(options, device, requireContentLoss: true) { }
+
+    /// <summary>For models that train net_g with more than content losses (the GAN models), which may configure
+    /// neither pixel_opt nor perceptual_opt.</summary>
+    protected SrModel(ExperimentOptions options, Device device, bool requireContentLoss) : base(options, device)
+    {
+        if (!options.IsTrain) return;
+        var train = options.Train!;
+        pixelLoss = train.PixelOpt is { } p ? TypeRegistry.Create<IPixelLoss>(RegistryKind.Loss, p, "train.pixel_opt") : null;
+        perceptualLoss = train.PerceptualOpt is { } q ? TypeRegistry.Create<IPerceptualLoss>(RegistryKind.Loss, q, "train.perceptual_opt") : null;
+        if (perceptualLoss is Module vggLoss) vggLoss.To(Device);
+        if (pixelLoss is null && perceptualLoss is null && requireContentLoss)
+            throw new OptionException($"train: {options.ModelType} needs pixel_opt and/or perceptual_opt (both are ~)");
+    }
+
+    /// <summary>Pixel loss, if configured (GAN models reuse it).</summary>
+    protected IPixelLoss? PixelLoss => pixelLoss;
+
+    /// <summary>Perceptual loss, if configured.</summary>
+    protected IPerceptualLoss? PerceptualLoss => perceptualLoss;
+
+    /// <summary>The current batch's LQ input on the device.</summary>
+    protected Tensor Lq => lq ?? throw new InvalidOperationException("FeedData was not called");
+
+    /// <summary>The current batch's GT on the device.</summary>
+    protected Tensor Gt => gt ?? throw new InvalidOperationException("the batch has no GT");
+
+    public override void FeedData(SrBatch batch)
+    {
+        lq = batch.Lq;
+        gt = batch.Gt;
+    }
+
+    public override void OptimizeParameters(long currentIter)
+    {
+        var optimizer = OptimizerG ?? throw new InvalidOperationException("OptimizeParameters needs a training model");
+        ClearLog();
+        optimizer.ZeroGrad();
+        var output = Forward(NetG, Lq);
+        var total = AddGeneratorContentLosses(output, null);
+        total!.Backward();
+        ClipGradients(NetG);
+        optimizer.Step();
+        UpdateEma();
+    }
+
+    /// <summary>Adds the pixel, perceptual and style losses to <paramref name="total"/> and to the log as
+    /// <paramref name="prefix"/> + pix / percep / style: BasicSR's names, l_pix in SRModel and l_g_pix in the GAN
+    /// models, so curves compare one-to-one with BasicSR runs.</summary>
+    protected Tensor? AddGeneratorContentLosses(Tensor output, Tensor? total, string prefix = "l_")
+    {
+        if (pixelLoss is not null)
+        {
+            var l = pixelLoss.Forward(output, Gt);
+            Log(prefix + "pix", l);
+            total = total is null ? l : total + l;
+        }
+        if (perceptualLoss is not null)
+        {
+            var (percep, style) = perceptualLoss.Forward(output, Gt);
+            if (percep is not null) { Log(prefix + "percep", percep); total = total is null ? percep : total + percep; }
+            if (style is not null) { Log(prefix + "style", style); total = total is null ? style : total + style; }
+        }
+        return total;
+    }
+
+    public override void Dispose()
+    {
+        perceptualLoss?.Dispose();
+        base.Dispose();
+    }
+}

@@ -1,0 +1,263 @@
+using SrTrain.Abstractions.Contracts;
+using SrTrain.Engine.Checkpoints;
+using SrTrain.Engine.Inference;
+using SrTrain.Abstractions.Options;
+using SrTrain.Abstractions.Registry;
+using SrTrain.Engine.Training;
+using SrTrain.Torch;
+using SrTrain.Torch.Nn;
+using SrTrain.Torch.Optim;
+
+namespace SrTrain.Engine.Models;
+
+/// <summary>The model protocol the engine drives (BasicSR's BaseModel): a model says <i>what</i> one
+/// step is (<see cref="FeedData"/>, <see cref="OptimizeParameters"/>); the engine owns loops,
+/// schedules, checkpoints and logging. Holds net_g (and net_g_ema), the optimizers and schedulers.</summary>
+public abstract class TrainingModel : IDisposable
+{
+    private readonly List<Optimizer> optimizers = [];
+    private readonly List<LrScheduler> schedulers = [];
+    private readonly Dictionary<string, double> log = [];
+    private readonly List<string> loadNotes = [];
+    private ModelEma? ema;
+
+    protected TrainingModel(ExperimentOptions options, Device device)
+    {
+        Options = options;
+        Device = device;
+        NetG = CreateNetwork(options.NetworkG ?? throw new OptionException("network_g is required"), "network_g");
+        if (options.Path.PretrainNetworkG is { } path)
+            LoadNetwork(NetG, path, options.Path.ParamKeyG, options.Path.StrictLoadG, "path.pretrain_network_g");
+        if (options.IsTrain && options.Train!.EmaDecay > 0)
+        {
+            NetGEma = CreateNetwork(options.NetworkG, "network_g");
+            if (options.Path.PretrainNetworkG is { } p2)
+                LoadNetwork(NetGEma, p2, "params_ema", options.Path.StrictLoadG, "path.pretrain_network_g", fallbackKeys: [options.Path.ParamKeyG]);
+            ema = new ModelEma(NetG, NetGEma, options.Train.EmaDecay);
+            if (options.Path.PretrainNetworkG is null) ema.CopyFromNet();
+            NetGEma.Eval();
+        }
+        NetG.Train(options.IsTrain);
+        // Every model trains net_g with train.optim_g (BasicSR's setup_optimizers); a discriminator's optimizer is
+        // its model's own (OptimizerD).
+        if (options.IsTrain) OptimizerG = AddOptimizer(CreateOptimizer(options.Train!.OptimG, NetG, "train.optim_g"));
+    }
+
+    public ExperimentOptions Options { get; }
+    public Device Device { get; }
+
+    /// <summary>The generator.</summary>
+    public Module NetG { get; }
+
+    /// <summary>EMA copy of the generator (null when ema_decay is 0); used for validation when present.</summary>
+    public Module? NetGEma { get; }
+
+    /// <summary>The generator's optimizer (train.optim_g); null outside training.</summary>
+    public Optimizer? OptimizerG { get; }
+
+    /// <summary>Every optimizer, in the order training-state files store them (G, then D).</summary>
+    public IReadOnlyList<Optimizer> Optimizers => optimizers;
+
+    /// <summary>The learning-rate schedulers, one per optimizer, in the same order.</summary>
+    public IReadOnlyList<LrScheduler> Schedulers => schedulers;
+
+    /// <summary>Scalars logged by the last <see cref="OptimizeParameters"/> (l_pix, l_g_gan, ...), and only those.</summary>
+    public IReadOnlyDictionary<string, double> CurrentLog => log;
+
+    /// <summary>Takes the batch of this iteration (its tensors stay owned by the caller's scope).</summary>
+    public abstract void FeedData(SrBatch batch);
+
+    /// <summary>One optimisation step; <paramref name="currentIter"/> is 1-based.</summary>
+    public abstract void OptimizeParameters(long currentIter);
+
+    /// <summary>Builds a registered arch from an option section, on the model's device, in the
+    /// configured memory format.</summary>
+    protected Module CreateNetwork(Dictionary<string, object?> section, string where)
+    {
+        var net = TypeRegistry.Create<Module>(RegistryKind.Arch, section, where);
+        net.To(Device);
+        if (UsesChannelsLast) net.To(MemoryFormat.ChannelsLast);
+        return net;
+    }
+
+    /// <summary>Loads weights into <paramref name="net"/> through the checkpoint module (<see cref="ArchCheckpoint.LoadFile"/>):
+    /// a missing <paramref name="paramKey"/> falls back to <paramref name="fallbackKeys"/> in turn, then to <c>params</c>, then
+    /// to the file's bare state dict (BasicSR resumes net_g_ema from params_ema, else params; an ESRGAN release file
+    /// loads with the default param key); keys lose the <c>module.</c> prefix and an arch's foreign layouts are
+    /// converted. What it changed goes to <see cref="LoadNotes"/>.</summary>
+    protected void LoadNetwork(Module net, string path, string? paramKey, bool strict, string where, IReadOnlyList<string?>? fallbackKeys = null)
+    {
+        if (!File.Exists(path)) throw new OptionException($"{where}: weights file not found: {path}");
+        CheckpointLoadReport report;
+        try
+        {
+            report = ArchCheckpoint.LoadFile(net, path, paramKey, strict, fallbackKeys);
+        }
+        catch (ArgumentException e)
+        {
+            throw new OptionException($"{where}: {path}: {e.Message}");
+        }
+        // net_g and net_g_ema usually load the same entry and convert alike: one line for each note.
+        // (The entry note names the file itself.)
+        foreach (var line in new[] { report.Entry is null ? null : $"{where}: {report.Entry}", report.Conversion is null ? null : $"{where}: {path}: {report.Conversion}" })
+            if (line is not null && !loadNotes.Contains(line)) loadNotes.Add(line);
+    }
+
+    /// <summary>What loading weights changed on the way in, one line per file (e.g. "path.pretrain_network_g:
+    /// RRDB_ESRGAN_x4.pth: converted the ESRGAN OriginalRelease key layout to RRDBNet's"); the trainer and
+    /// tester log them.</summary>
+    public IReadOnlyList<string> LoadNotes => loadNotes;
+
+    /// <summary>Builds the optimizer named by an optim_* section over the trainable parameters of <paramref name="net"/>.</summary>
+    protected Optimizer CreateOptimizer(Dictionary<string, object?> section, Module net, string where)
+    {
+        var spec = TypeRegistry.Create<IOptimizerSpec>(RegistryKind.Optimizer, section, where);
+        var trainable = net.Parameters().Where(p => p.RequiresGrad).ToList();
+        return spec.Create(trainable);
+    }
+
+    /// <summary>Registers <paramref name="optimizer"/> for learning-rate schedules and training-state files, and returns it.</summary>
+    protected Optimizer AddOptimizer(Optimizer optimizer)
+    {
+        optimizers.Add(optimizer);
+        if (Options.Train?.Scheduler is { } section)
+            schedulers.Add(TypeRegistry.Create<ISchedulerSpec>(RegistryKind.Scheduler, section, "train.scheduler").Create(optimizer));
+        else
+            foreach (var g in optimizer.ParamGroups) g.InitialLr ??= g.Lr;
+        return optimizer;
+    }
+
+    /// <summary>BasicSR's update_learning_rate: schedulers step from iteration 2 on; linear warm-up before warmup_iter.</summary>
+    public void UpdateLearningRate(long currentIter) =>
+        LinearWarmup.UpdateLearningRate(optimizers, schedulers, currentIter, Options.Train?.WarmupIter ?? -1);
+
+    /// <summary>The learning rate of each of the generator optimizer's groups (BasicSR logs optimizer_g's).</summary>
+    public IReadOnlyList<double> CurrentLearningRates => OptimizerG is null ? [] : OptimizerG.ParamGroups.Select(g => g.Lr).ToList();
+
+    protected bool UsesChannelsLast => string.Equals(Options.MemoryFormat, "channels_last", StringComparison.OrdinalIgnoreCase);
+
+    protected bool UsesBf16 => Options.Precision.ToLowerInvariant() switch
+    {
+        "fp32" or "float32" => false,
+        "bf16" or "bfloat16" => true,
+        var p => throw new OptionException($"precision: '{p}' is not fp32 or bf16"),
+    };
+
+    /// <summary>Runs a network with the engine's precision and memory format; the output is float32.</summary>
+    protected Tensor Forward(Module net, Tensor input)
+    {
+        var x = UsesChannelsLast ? input.Contiguous(MemoryFormat.ChannelsLast) : input;
+        if (!UsesBf16) return net.Forward(x);
+        Tensor y;
+        using (LibTorch.Autocast(Device.Type, DType.BFloat16)) y = net.Forward(x);
+        return y.DType == DType.Float32 ? y : y.To(DType.Float32);
+    }
+
+    /// <summary>Records a scalar for the log (the tensor's value leaves; the tensor stays in its scope).</summary>
+    protected void Log(string name, Tensor value) => log[name] = value.Item();
+
+    protected void Log(string name, double value) => log[name] = value;
+
+    protected void ClearLog() => log.Clear();
+
+    protected void UpdateEma() => ema?.Update();
+
+    /// <summary>Clips the gradient norm when train.grad_clip_norm is set.</summary>
+    protected void ClipGradients(Module net)
+    {
+        if (Options.Train?.GradClipNorm is not { } maxNorm) return;
+        using var scope = LibTorch.NewDisposeScope();
+        var grads = net.Parameters().Select(p => p.Grad).OfType<Tensor>().ToList();
+        if (grads.Count == 0) return;
+        var total = Tensor.Stack(grads.Select(g => g.Norm()).ToList()).Norm().Item();
+        double coef = maxNorm / (total + 1e-6);
+        if (coef < 1)
+            using (LibTorch.NoGrad())
+                foreach (var g in grads) g.Mul_(coef);
+    }
+
+    /// <summary>The network used for validation and inference: net_g_ema when present.</summary>
+    public Module InferenceNet => NetGEma ?? NetG;
+
+    /// <summary>Super-resolves <paramref name="lq"/> without gradients in eval mode (optionally x8
+    /// self-ensemble, optionally tiled), restoring the training mode afterwards.</summary>
+    public Tensor Test(Tensor lq, bool selfEnsemble = false, int tile = 0, int tilePad = 10)
+    {
+        var net = InferenceNet;
+        bool wasTraining = net.Training;
+        net.Eval();
+        try
+        {
+            using var _ = LibTorch.NoGrad();
+            var rule = InputRule.Of(net);
+            Func<Tensor, Tensor> run = x => InputPadding.Run(t => Forward(net, t), x, rule, Options.Scale);
+            if (tile > 0) { var inner = run; run = x => TiledInference.Run(inner, x, tile, tilePad, Options.Scale); }
+            return selfEnsemble ? SelfEnsemble.Run(run, lq) : run(lq);
+        }
+        finally
+        {
+            net.Train(wasTraining);
+        }
+    }
+
+    /// <summary>Networks saved with each checkpoint, by label (net_g, net_d).</summary>
+    protected virtual IEnumerable<(string Label, Module Net, Module? Ema)> SavedNetworks()
+    {
+        yield return ("net_g", NetG, NetGEma);
+    }
+
+    /// <summary>Writes models/&lt;label&gt;_&lt;iter&gt;.pth in BasicSR's layout: {'params': ..., 'params_ema': ...} (<see cref="NetworkFile"/>).</summary>
+    public void SaveNetworks(string modelsDir, long iter)
+    {
+        Directory.CreateDirectory(modelsDir);
+        foreach (var (label, net, netEma) in SavedNetworks())
+            NetworkFile.Save(NetworkFile.PathFor(modelsDir, label, iter), net, netEma);
+    }
+
+    /// <summary>Restores networks from models/&lt;label&gt;_&lt;iter&gt;.pth (resume), except those named in
+    /// <c>path.ignore_resume_networks</c> (e.g. <c>[network_d]</c>), which keep the weights they started with
+    /// (their <c>pretrain_network_*</c>), as BasicSR's check_resume does.</summary>
+    public void LoadNetworks(string modelsDir, long iter)
+    {
+        var ignored = IgnoredOnResume(Options.Path.IgnoreResumeNetworks);
+        foreach (var (label, net, netEma) in SavedNetworks())
+        {
+            if (ignored.Contains("network_" + label.Replace("net_", "", StringComparison.Ordinal))) continue;
+            var path = NetworkFile.PathFor(modelsDir, label, iter);
+            LoadNetwork(net, path, "params", strict: true, "resume");
+            if (netEma is not null) LoadNetwork(netEma, path, "params_ema", strict: true, "resume");
+        }
+    }
+
+    private static HashSet<string> IgnoredOnResume(object? option) => option switch
+    {
+        null => [],
+        string name => [name],
+        IEnumerable<object?> names => names.Select(n => n as string ?? throw new OptionException(
+            $"path.ignore_resume_networks: expected network names such as network_d, got {n ?? "~"}")).ToHashSet(),
+        var other => throw new OptionException($"path.ignore_resume_networks: expected a list of network names such as [network_d], got {other}"),
+    };
+
+    /// <summary>Optimizer and scheduler state for a training-state file.</summary>
+    public (List<object?> Optimizers, List<object?> Schedulers) TrainingStateTrees() =>
+        (optimizers.Select(o => (object?)o.StateDict()).ToList(), schedulers.Select(s => (object?)s.StateDict()).ToList());
+
+    /// <summary>Restores optimizer and scheduler state saved by <see cref="TrainingStateTrees"/>.</summary>
+    public void LoadTrainingStateTrees(IReadOnlyList<object?> optimizerStates, IReadOnlyList<object?> schedulerStates)
+    {
+        if (optimizerStates.Count != optimizers.Count || schedulerStates.Count != schedulers.Count)
+            throw new InvalidOperationException(
+                $"the training state has {optimizerStates.Count} optimizer(s) and {schedulerStates.Count} scheduler(s); " +
+                $"this model has {optimizers.Count} and {schedulers.Count}");
+        for (int i = 0; i < optimizers.Count; i++) optimizers[i].LoadStateDict((System.Collections.IDictionary)optimizerStates[i]!);
+        for (int i = 0; i < schedulers.Count; i++) schedulers[i].LoadStateDict((System.Collections.IDictionary)schedulerStates[i]!);
+    }
+
+    public virtual void Dispose()
+    {
+        foreach (var o in optimizers) o.Dispose();
+        NetG.Dispose();
+        NetGEma?.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}

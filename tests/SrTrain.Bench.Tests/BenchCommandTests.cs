@@ -1,0 +1,48 @@
+using SrTrain.Bench;
+
+namespace SrTrain.Bench.Tests;
+
+/// <summary>srtrain-bench (scripts/bench.sh): options, the registry, and the PyTorch twin of every benchmark.</summary>
+public class BenchCommandTests
+{
+    [Fact]
+    public void ParsesTheDocumentedOptions()
+    {
+        var o = BenchOptions.Parse(["--only", "conv, overhead", "--json", "out.json", "--threads", "1", "--rounds", "3"]);
+        Assert.Equal(["conv", "overhead"], o.Only);
+        Assert.Equal("out.json", o.Json);
+        Assert.Equal(1, o.Threads);
+        Assert.Equal(3, o.Rounds);
+    }
+
+    [Theory]
+    [InlineData("--only", "conv,nope", "unknown benchmark(s) nope; known: conv, overhead")]
+    [InlineData("--threads", "0", "--threads needs a positive integer, got '0'")]
+    [InlineData("--fast", "", "unknown option '--fast'")]
+    public void RejectsBadOptionsNamingThem(string option, string value, string message)
+    {
+        string[] args = value.Length == 0 ? [option] : [option, value];
+        var ex = Assert.Throws<ArgumentException>(() => BenchOptions.Parse(args));
+        Assert.Contains(message, ex.Message);
+    }
+
+    [Fact]
+    public void EveryBenchmarkHasAPythonTwinOfTheSameName()
+    {
+        var script = File.ReadAllText(Path.Combine(RepoPaths.Root, "scripts", "bench", "reference.py"));
+        Assert.Equal(BenchmarkRegistry.All.Count, BenchmarkRegistry.All.Select(b => b.Name).Distinct().Count());
+        Assert.All(BenchmarkRegistry.All, b => Assert.Contains($"@bench(\"{b.Name}\")", script));
+    }
+
+    [Fact]
+    public void OneAlternatingRoundRunsBothSidesAndGivesTheirRatio()
+    {
+        var script = Path.Combine(RepoPaths.Root, "scripts", "bench", "reference.py");
+        using var reference = new ReferenceProcess(script, LibTorch.NumThreads);
+        Assert.Equal(LibTorch.NumThreads, reference.Threads);
+        var result = new BenchRunner(1, reference, TextWriter.Null).Run(new OverheadBenchmark());
+        Assert.True(result.SrTrainSeconds > 0 && result.ReferenceSeconds > 0);
+        Assert.Equal(result.ReferenceSeconds / result.SrTrainSeconds, result.Ratio);
+        Assert.True(result.Extras["srtrain_ns_per_call"] > 0);
+    }
+}
