@@ -14,7 +14,8 @@
 # would mean another -dev package must be fetched too (add it to PACKAGES).
 #
 # Cache: .cache/libtorch2/ (git-ignored), or $SRTRAIN_LIBTORCH2_CACHE. A rerun with the same
-# package list skips the fetch; `--refetch` forces it.
+# package list skips the fetch; `--refetch` forces it. Timings on 2 busy cores: fetch 10-20 s
+# (10 MB of package lists, a 2.4 MB .deb), compiling 85-140 s; the folder takes 76 MB.
 #
 # Usage: bash scripts/check-libtorch2.sh [--refetch] [-jN]   (default -j2)
 # Prints one line per file (OK, or its errors) and a closing 'libtorch2: ...' line; exits
@@ -99,6 +100,7 @@ start=$SECONDS
 if [ "$refetch" -eq 1 ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "libtorch2: fetching ${PACKAGES[*]} ($SUITE) into $cache"
   fetch || { echo "libtorch2: FAILED (fetch)"; exit 1; }
+  echo "libtorch2: fetched $(ls "$cache"/debs/*.deb | wc -l) package(s) in $((SECONDS - start))s"
 fi
 version_h="$root/usr/include/torch/csrc/api/include/torch/version.h"
 version="$(awk '/define TORCH_VERSION_(MAJOR|MINOR|PATCH)/ {v = v (v == "" ? "" : ".") $3} END {print v}' "$version_h" 2>/dev/null)"
