@@ -21,7 +21,7 @@ public readonly record struct Device(DeviceType Type, int Index = 0)
     {
         if (!CudaIsAvailable)
             throw new TorchException($"device cuda:{index} was requested, but the linked libtorch has no CUDA support " +
-                                     "(build the shim against a CUDA libtorch with -DTORCH_ROOT=...)");
+                                     "(build the shim against a CUDA libtorch: SRTRAIN_LIBTORCH=/path/to/torch, see README)");
         int count = Native.srt_cuda_device_count();
         if (index < 0 || index >= count)
             throw new TorchException($"device cuda:{index} was requested, but only {count} CUDA device(s) are visible");

@@ -5,6 +5,7 @@
 // parameter) and its new handle written back for C# to own.
 #include "shim.h"
 
+#include <c10/core/GradMode.h>  // ATen/ATen.h stopped including it in libtorch 2.x
 #include <cmath>
 
 namespace {
@@ -30,7 +31,7 @@ at::Tensor& ensure_zeros(TH& slot, const at::Tensor& like) {
 SRT_API int srt_adam_step(const TH* params, int count, TH* exp_avgs, TH* exp_avg_sqs, TH* max_exp_avg_sqs,
                           const double* hyper, const int* flags, uint8_t* stepped) {
   SRT_GUARD({
-    at::NoGradGuard no_grad;
+    c10::NoGradGuard no_grad;
     for (int i = 0; i < count; ++i) {
       stepped[i] = 0;
       at::Tensor& param = *params[i];
@@ -84,7 +85,7 @@ SRT_API int srt_adam_step(const TH* params, int count, TH* exp_avgs, TH* exp_avg
 SRT_API int srt_sgd_step(const TH* params, int count, TH* momentum_buffers, const double* hyper, const int* flags,
                          uint8_t* stepped) {
   SRT_GUARD({
-    at::NoGradGuard no_grad;
+    c10::NoGradGuard no_grad;
     for (int i = 0; i < count; ++i) {
       stepped[i] = 0;
       at::Tensor& param = *params[i];

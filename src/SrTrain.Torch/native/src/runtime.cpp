@@ -7,7 +7,6 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <mutex>
 #include <c10/core/GradMode.h>
-#include <torch/csrc/api/include/torch/version.h>
 
 namespace {
 thread_local std::string last_error;
@@ -41,6 +40,12 @@ SRT_API int srt_cuda_device_count() {
 // Autocast state is thread-local in ATen; the C# scope saves and restores it.
 SRT_API int srt_autocast_get(int device_type, int* enabled, int* dtype) {
   SRT_GUARD({
+#if SRT_TORCH_AT_LEAST(2, 4)
+    // 2.4 made autocast state per device type; the CPU/GPU-named calls are deprecated.
+    auto type = device_type == static_cast<int>(c10::DeviceType::CPU) ? at::kCPU : at::kCUDA;
+    *enabled = at::autocast::is_autocast_enabled(type);
+    *dtype = static_cast<int>(at::autocast::get_autocast_dtype(type));
+#else
     if (device_type == static_cast<int>(c10::DeviceType::CPU)) {
       *enabled = at::autocast::is_cpu_enabled();
       *dtype = static_cast<int>(at::autocast::get_autocast_cpu_dtype());
@@ -48,19 +53,27 @@ SRT_API int srt_autocast_get(int device_type, int* enabled, int* dtype) {
       *enabled = at::autocast::is_enabled();
       *dtype = static_cast<int>(at::autocast::get_autocast_gpu_dtype());
     }
+#endif
   })
 }
 
 SRT_API int srt_autocast_set(int device_type, int enabled, int dtype) {
   SRT_GUARD({
-    if (device_type == static_cast<int>(c10::DeviceType::CPU)) {
+    bool cpu = device_type == static_cast<int>(c10::DeviceType::CPU);
+    if (!cpu && !at::hasCUDA()) throw std::runtime_error("autocast on CUDA requested, but this libtorch has no CUDA");
+#if SRT_TORCH_AT_LEAST(2, 4)
+    auto type = cpu ? at::kCPU : at::kCUDA;
+    at::autocast::set_autocast_dtype(type, srt::dtype_of(dtype));
+    at::autocast::set_autocast_enabled(type, enabled != 0);
+#else
+    if (cpu) {
       at::autocast::set_autocast_cpu_dtype(srt::dtype_of(dtype));
       at::autocast::set_cpu_enabled(enabled != 0);
     } else {
-      if (!at::hasCUDA()) throw std::runtime_error("autocast on CUDA requested, but this libtorch has no CUDA");
       at::autocast::set_autocast_gpu_dtype(srt::dtype_of(dtype));
       at::autocast::set_enabled(enabled != 0);
     }
+#endif
   })
 }
 

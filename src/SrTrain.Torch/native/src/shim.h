@@ -3,8 +3,14 @@
 // stores the message in a thread-local and returns -1; C# raises TorchException.
 #pragma once
 #include <ATen/ATen.h>
+#include <torch/csrc/api/include/torch/version.h>
 #include <cstdint>
 #include <string>
+
+// True when compiling against libtorch MAJOR.MINOR or newer; marks where the API moved
+// (docs/libtorch-versions.md lists each place).
+#define SRT_TORCH_AT_LEAST(major, minor) \
+  (TORCH_VERSION_MAJOR > (major) || (TORCH_VERSION_MAJOR == (major) && TORCH_VERSION_MINOR >= (minor)))
 
 #define SRT_API extern "C" __attribute__((visibility("default")))
 
