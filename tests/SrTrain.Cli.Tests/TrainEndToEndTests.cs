@@ -22,6 +22,18 @@ public class TrainEndToEndTests
             .ToList();
     }
 
+    /// <summary>A training set smaller than one batch used to leave every epoch empty and the loop spinning forever.</summary>
+    [Fact]
+    public void TrainingSetSmallerThanOneBatchFailsBeforeTheFirstStep()
+    {
+        var root = RepoPaths.NewTempDir("srtrain-e2e");
+        var options = Data.PsnrOptions("smoke_small", totalIter: 5, root);
+        var (rc, output, error) = CliRun.Capture("train", "-opt", options, "--set", "datasets.train.batch_size_per_gpu=64");
+        Assert.NotEqual(0, rc);
+        Assert.Contains("do not fill one batch of batch_size_per_gpu (64)", error + output);
+        Assert.DoesNotContain("   at ", error + output);   // one message, no stack trace
+    }
+
     [Fact]
     public void PsnrStageThenEsrganStageFromItsCheckpoint()
     {

@@ -59,6 +59,10 @@ public sealed class Trainer(ExperimentOptions options, IDataPipeline data, IImag
         using var loader = data.CreateTrainLoader(TrainPhase, trainSection, o.Scale, seed, device);
         var valSets = o.Datasets.Where(kv => kv.Key.StartsWith("val", StringComparison.Ordinal) && o.Val is not null)
             .Select(kv => data.CreateImageSet(kv.Key, (Dictionary<string, object?>)kv.Value!, o.Scale, device)).ToList();
+        // A training set smaller than one batch (drop_last, as BasicSR) would make every epoch empty and the loop spin.
+        if (loader.BatchesPerEpoch == 0)
+            throw new OptionException($"datasets.train: {loader.DatasetSize} sample(s) do not fill one batch of batch_size_per_gpu " +
+                                      $"({trainSection.GetValueOrDefault("batch_size_per_gpu")}): add images or lower batch_size_per_gpu");
         long totalEpochs = (long)Math.Ceiling(train.TotalIter / (double)Math.Max(loader.BatchesPerEpoch, 1));
         log.Information("Training statistics: samples {Samples}, batches per epoch {Batches}, total epochs {Epochs}, iters {Iters}",
                         loader.DatasetSize, loader.BatchesPerEpoch, totalEpochs, train.TotalIter);
