@@ -1,0 +1,99 @@
+using System.Text;
+using System.Text.Json;
+using SrTrain.Cli.Evaluation;
+using SrTrain.Core.Metrics;
+using SrTrain.Core.Registry;
+
+namespace SrTrain.Cli.Tests;
+
+/// <summary>NIQE (calculate_niqe) against the NumPy reference written from the paper and BasicSR's conventions,
+/// tests/fixtures/make_niqe.py (regenerate: <c>/usr/bin/python3 tests/fixtures/make_niqe.py</c>, which writes
+/// tests/fixtures/images/niqe_a.png, niqe_b.png and tests/fixtures/niqe/niqe.json). Both sides compute in float64;
+/// the bound 1e-4 is the (the reference values are about 5-6).</summary>
+[Collection(SerialCliCollection.Name)]
+public class NiqeTests
+{
+    private const double Bound = 1e-4;
+
+    private static readonly Lazy<JsonElement> Expected =
+        new(() => JsonDocument.Parse(File.ReadAllText(RepoPaths.Fixture("niqe/niqe.json"))).RootElement);
+
+    private static string ImagePath(string name) => RepoPaths.Fixture($"images/{name}.png");
+
+    public static IEnumerable<object[]> Cases() =>
+    [
+        ["niqe_a", 0, "y"], ["niqe_a", 4, "y"], ["niqe_a", 0, "gray"],
+        ["niqe_b", 0, "y"], ["niqe_b", 4, "y"], ["niqe_b", 3, "gray"],
+    ];
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void NiqeEqualsTheNumpyReference(string image, int crop, string convertTo)
+    {
+        double actual = ImageNiqe.Score(ImagePath(image), crop, convertTo);
+        double expected = Expected.Value.GetProperty($"{image}_crop{crop}_{convertTo}").GetDouble();
+        Assert.True(Math.Abs(actual - expected) <= Bound, $"NIQE {actual:R}, reference {expected:R} ({image}, crop {crop}, {convertTo})");
+    }
+
+    [Fact]
+    public void RegisteredMetricBindsBasicSrKeysIncludingNumThread()
+    {
+        // BasicSR's train_MSRResNet_x4.yml: niqe: {type: calculate_niqe, crop_border: 4, num_thread: 8}
+        var metric = TypeRegistry.Create<INoReferenceMetric>(RegistryKind.Metric, new Dictionary<string, object?>
+        {
+            ["type"] = "calculate_niqe", ["crop_border"] = "4", ["num_thread"] = "8",
+        }, "val.metrics.niqe");
+        Assert.Equal("lower", metric.Better);
+        double actual = metric.Calculate(ImagePairMetrics.Read(ImagePath("niqe_b")));
+        Assert.True(Math.Abs(actual - Expected.Value.GetProperty("niqe_b_crop4_y").GetDouble()) <= Bound);
+        var ex = Assert.ThrowsAny<Exception>(() => TypeRegistry.Create<INoReferenceMetric>(RegistryKind.Metric,
+            new Dictionary<string, object?> { ["type"] = "calculate_niqe", ["crop_border"] = "4", ["convert_to"] = "rgb" }, "val.metrics.niqe"));
+        Assert.Contains("convert_to", ex.ToString());
+    }
+
+    [Fact]
+    public void MetricsNiqePrintsEachImageAndTheMeanWithoutGt()
+    {
+        var dir = RepoPaths.NewTempDir("srtrain-niqe");
+        var sr = Path.Combine(dir, "sr");
+        Directory.CreateDirectory(sr);
+        foreach (var name in new[] { "niqe_a", "niqe_b" }) File.Copy(ImagePath(name), Path.Combine(sr, name + ".png"));
+        var json = Path.Combine(dir, "niqe.json");
+        var (code, stdout, stderr) = CliWithOutput("metrics", "--niqe", "--sr", sr, "--json", json);
+        Assert.True(code == 0, stderr);
+        double a = Expected.Value.GetProperty("niqe_a_crop0_y").GetDouble(), b = Expected.Value.GetProperty("niqe_b_crop0_y").GetDouble();
+        Assert.Contains($"NIQE: {a:F6}", stdout);
+        Assert.Contains($"NIQE: {b:F6}", stdout);
+        Assert.Contains($"Average: NIQE: {(a + b) / 2:F6}", stdout);
+        var report = JsonDocument.Parse(File.ReadAllText(json)).RootElement;
+        Assert.True(Math.Abs(report.GetProperty("average").GetProperty("niqe").GetDouble() - (a + b) / 2) <= Bound);
+    }
+
+    [Fact]
+    public void AnImageSmallerThan192AfterCropIsAnErrorNamingTheFile()
+    {
+        // niqe_a is 224x200: crop_border 4 leaves 216x192 (accepted), crop_border 5 leaves 214x190.
+        Assert.Equal(0, CliWithOutput("metrics", "--niqe", "--sr", ImagePath("niqe_a"), "--crop-border", "4").Code);
+        var (code, _, stderr) = CliWithOutput("metrics", "--niqe", "--sr", ImagePath("niqe_a"), "--crop-border", "5");
+        Assert.NotEqual(0, code);
+        Assert.Contains(ImagePath("niqe_a"), stderr);
+        Assert.Contains("214x190", stderr);
+        Assert.Contains("192x192", stderr);
+    }
+
+    private static (int Code, string Stdout, string Stderr) CliWithOutput(params string[] args)
+    {
+        var previous = Console.Out;
+        var output = new StringWriter(new StringBuilder());
+        Console.SetOut(output);
+        try
+        {
+            var (code, stderr) = InferTestData.Cli(args);
+            return (code, output.ToString(), stderr);
+        }
+        finally
+        {
+            Console.SetOut(previous);
+        }
+    }
+}
