@@ -1,8 +1,11 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using SrTrain.Cli.Evaluation;
 using SrTrain.Core.Metrics;
+using SrTrain.Cli.Inference;
 using SrTrain.Core.Registry;
+using SrTrain.Torch.Serialization;
 
 namespace SrTrain.Cli.Tests;
 
@@ -79,6 +82,32 @@ public class NiqeTests
         Assert.Contains(ImagePath("niqe_a"), stderr);
         Assert.Contains("214x190", stderr);
         Assert.Contains("192x192", stderr);
+    }
+
+    [Fact]
+    public void SrtrainTestScoresNiqeOfTheSavedSrImagesFromAValMetricsEntry()
+    {
+        // The smoke test file with BasicSR's train_MSRResNet_x4.yml NIQE entry added; a 200x200 GT (50x50 LQ), 192x192 after crop_border 4.
+        var data = new SmokeData(scale: 4, trainImages: 1, valImages: 1, hrSize: 200);
+        var root = RepoPaths.NewTempDir("srtrain-niqe-test");
+        LibTorch.ManualSeed(5);
+        string weights = Path.Combine(root, "net_g.pth");
+        using (var net = Upscaler.BuildArch("MSRResNet", Upscaler.ParseOptions(["num_feat=16", "num_block=2", "upscale=4"]), 4))
+        using (LibTorch.NewDisposeScope())
+            PthFile.Save(weights, new Dictionary<string, object?> { ["params_ema"] = net.StateDict().ToDictionary(p => p.Key, p => p.Value) });
+        var test = RepoPaths.Fixture(Path.Combine("..", "..", "options", "test", "smoke", "test_MSRResNet_x4.yml"));
+        var (rc, output, error) = CliRun.Capture("test", "-opt", test, "--set", $"path.root={root}", "--set", $"path.pretrain_network_g={weights}",
+                                                 "--set", $"datasets.test_1.dataroot_gt={data.Hr("val")}", "--set", $"datasets.test_1.dataroot_lq={data.Lr("val")}",
+                                                 "--set", "datasets.test_1.filename_tmpl={}", "--set", "val.metrics.niqe.type=calculate_niqe",
+                                                 "--set", "val.metrics.niqe.crop_border=4", "--set", "val.metrics.niqe.num_thread=8");
+        Assert.True(rc == 0, error + output);
+        var csv = File.ReadAllLines(Path.Combine(root, "results", "smoke_test_MSRResNet_x4", "metrics.csv"));
+        var row = csv.Single(l => l.StartsWith("demo_valid,niqe,")).Split(',');
+        var saved = Directory.EnumerateFiles(Path.Combine(root, "results", "smoke_test_MSRResNet_x4", "visualization"), "*.png",
+                                             SearchOption.AllDirectories).Single();
+        double expected = ImageNiqe.Score(saved, 4);
+        Assert.True(Math.Abs(double.Parse(row[2], CultureInfo.InvariantCulture) - expected) <= 1e-6 * expected,
+                    $"{string.Join(",", row)}; NIQE of {saved}: {expected:R}");
     }
 
     private static (int Code, string Stdout, string Stderr) CliWithOutput(params string[] args)
