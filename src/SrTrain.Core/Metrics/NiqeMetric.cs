@@ -8,6 +8,11 @@ namespace SrTrain.Core.Metrics;
 [Metric("calculate_niqe")]
 public sealed class NiqeMetric : INoReferenceMetric
 {
+    /// <param name="cropBorder">pixels cut from each edge before scoring; at least 192x192 must remain.</param>
+    /// <param name="inputOrder">HWC (the only layout of images here).</param>
+    /// <param name="convertTo">'y' (BT.601 luma, as MATLAB's rgb2ycbcr) or 'gray' (OpenCV BGR2GRAY weights).</param>
+    /// <param name="better">'lower' (NIQE: lower is more natural) or 'higher'; decides the best value kept.</param>
+    /// <param name="numThread">BasicSR's key, ignored (one image is scored on one thread).</param>
     public NiqeMetric(int cropBorder, string inputOrder = "HWC", string convertTo = "y", string better = "lower", int numThread = 1)
     {
         MetricOptions.Check(cropBorder, inputOrder, better);
