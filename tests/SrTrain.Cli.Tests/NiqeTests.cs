@@ -73,6 +73,24 @@ public class NiqeTests
     }
 
     [Fact]
+    public void MetricsNiqeWithGtAddsAThirdColumn()
+    {
+        var dir = RepoPaths.NewTempDir("srtrain-niqe-gt");
+        string gt = Path.Combine(dir, "gt"), sr = Path.Combine(dir, "sr");
+        Directory.CreateDirectory(gt);
+        Directory.CreateDirectory(sr);
+        File.Copy(ImagePath("niqe_b"), Path.Combine(gt, "0001.png"));
+        File.Copy(ImagePath("niqe_b"), Path.Combine(sr, "0001.png"));
+        var json = Path.Combine(dir, "scores.json");
+        var (code, stdout, stderr) = CliWithOutput("metrics", "--gt", gt, "--sr", sr, "--crop-border", "4", "--niqe", "--json", json);
+        Assert.True(code == 0, stderr);
+        double expected = Expected.Value.GetProperty("niqe_b_crop4_y").GetDouble();
+        Assert.Contains($"PSNR: inf dB, \tSSIM: 1.000000, \tNIQE: {expected:F6}", stdout);
+        var row = JsonDocument.Parse(File.ReadAllText(json)).RootElement.GetProperty("images")[0];
+        Assert.True(Math.Abs(row.GetProperty("niqe").GetDouble() - expected) <= Bound);
+    }
+
+    [Fact]
     public void AnImageSmallerThan192AfterCropIsAnErrorNamingTheFile()
     {
         // niqe_a is 224x200: crop_border 4 leaves 216x192 (accepted), crop_border 5 leaves 214x190.
