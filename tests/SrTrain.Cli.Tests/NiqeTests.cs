@@ -108,11 +108,7 @@ public class NiqeTests
         // The smoke test file with BasicSR's train_MSRResNet_x4.yml NIQE entry added; a 200x200 GT (50x50 LQ), 192x192 after crop_border 4.
         var data = new SmokeData(scale: 4, trainImages: 1, valImages: 1, hrSize: 200);
         var root = RepoPaths.NewTempDir("srtrain-niqe-test");
-        LibTorch.ManualSeed(5);
-        string weights = Path.Combine(root, "net_g.pth");
-        using (var net = Upscaler.BuildArch("MSRResNet", Upscaler.ParseOptions(["num_feat=16", "num_block=2", "upscale=4"]), 4))
-        using (LibTorch.NewDisposeScope())
-            PthFile.Save(weights, new Dictionary<string, object?> { ["params_ema"] = net.StateDict().ToDictionary(p => p.Key, p => p.Value) });
+        string weights = SmokeWeights(root);
         var test = RepoPaths.Fixture(Path.Combine("..", "..", "options", "test", "smoke", "test_MSRResNet_x4.yml"));
         var (rc, output, error) = CliRun.Capture("test", "-opt", test, "--set", $"path.root={root}", "--set", $"path.pretrain_network_g={weights}",
                                                  "--set", $"datasets.test_1.dataroot_gt={data.Hr("val")}", "--set", $"datasets.test_1.dataroot_lq={data.Lr("val")}",
@@ -126,6 +122,52 @@ public class NiqeTests
         double expected = ImageNiqe.Score(saved, 4);
         Assert.True(Math.Abs(double.Parse(row[2], CultureInfo.InvariantCulture) - expected) <= 1e-6 * expected,
                     $"{string.Join(",", row)}; NIQE of {saved}: {expected:R}");
+    }
+
+    [Fact]
+    public void SrtrainTestScoresNiqeOnASetWithoutGt()
+    {
+        var data = new SmokeData(scale: 4, trainImages: 1, valImages: 1, hrSize: 200);
+        var root = RepoPaths.NewTempDir("srtrain-niqe-nogt");
+        var opt = Path.Combine(root, "test_niqe_no_gt.yml");
+        File.WriteAllText(opt, $$"""
+            name: niqe_no_gt
+            model_type: SRModel
+            scale: 4
+            num_gpu: 0
+            datasets:
+              test_1:
+                name: lq_only
+                type: SingleImageDataset
+                dataroot_lq: {{data.Lr("val")}}
+                io_backend: {type: disk}
+            network_g: {type: MSRResNet, num_in_ch: 3, num_out_ch: 3, num_feat: 16, num_block: 2, upscale: 4}
+            path:
+              pretrain_network_g: {{SmokeWeights(root)}}
+              param_key_g: params_ema
+            val:
+              save_img: true
+              metrics:
+                niqe: {type: calculate_niqe, crop_border: 4}
+            """);
+        var (rc, output, error) = CliRun.Capture("test", "-opt", opt, "--set", $"path.root={root}");
+        Assert.True(rc == 0, error + output);
+        var row = File.ReadAllLines(Path.Combine(root, "results", "niqe_no_gt", "metrics.csv")).Single(l => l.StartsWith("lq_only,niqe,")).Split(',');
+        var saved = Directory.EnumerateFiles(Path.Combine(root, "results", "niqe_no_gt", "visualization"), "*.png", SearchOption.AllDirectories).Single();
+        double expected = ImageNiqe.Score(saved, 4);
+        Assert.True(Math.Abs(double.Parse(row[2], CultureInfo.InvariantCulture) - expected) <= 1e-6 * expected,
+                    $"{string.Join(",", row)}; NIQE of {saved}: {expected:R}");
+    }
+
+    /// <summary>A seeded MSRResNet x4 (16 features, 2 blocks, the smoke files' net) saved as {'params_ema': ...}.</summary>
+    private static string SmokeWeights(string dir)
+    {
+        LibTorch.ManualSeed(5);
+        string weights = Path.Combine(dir, "net_g.pth");
+        using var net = Upscaler.BuildArch("MSRResNet", Upscaler.ParseOptions(["num_feat=16", "num_block=2", "upscale=4"]), 4);
+        using var scope = LibTorch.NewDisposeScope();
+        PthFile.Save(weights, new Dictionary<string, object?> { ["params_ema"] = net.StateDict().ToDictionary(p => p.Key, p => p.Value) });
+        return weights;
     }
 
     private static (int Code, string Stdout, string Stderr) CliWithOutput(params string[] args)
