@@ -45,14 +45,16 @@ public sealed class Validator(ValOptions options, IImageWriter? writer)
                 }
                 if (metrics.Count > 0)
                 {
-                    if (batch.Gt is null) throw new InvalidOperationException($"val set {set.Name} has no GT for metrics (image {name})");
+                    if (batch.Gt is null && metrics.Any(m => m.Metric is not INoReferenceMetric))
+                        throw new InvalidOperationException($"val set {set.Name} has no GT for metrics (image {name})");
                     var srImg = ToUint8Hwc(sr);
-                    var gtImg = ToUint8Hwc(batch.Gt);
+                    var gtImg = batch.Gt is null ? null : ToUint8Hwc(batch.Gt);
                     foreach (var (metricName, metric) in metrics)
                         values[metricName].Add((name, metric switch
                         {
-                            IImageMetric m => m.Calculate(HwcImage.FromTensor(srImg), HwcImage.FromTensor(gtImg)),
-                            ITensorMetric t => t.Calculate(Quantize(sr), Quantize(batch.Gt)).Item(),
+                            INoReferenceMetric n => n.Calculate(HwcImage.FromTensor(srImg), $"val set {set.Name} image {name}"),
+                            IImageMetric m => m.Calculate(HwcImage.FromTensor(srImg), HwcImage.FromTensor(gtImg!)),
+                            ITensorMetric t => t.Calculate(Quantize(sr), Quantize(batch.Gt!)).Item(),
                             _ => throw new OptionException($"val.metrics.{metricName}: {metric.GetType().Name} is not a metric"),
                         }));
                 }
@@ -65,7 +67,8 @@ public sealed class Validator(ValOptions options, IImageWriter? writer)
             var list = values[metricName];
             double mean = list.Count == 0 ? double.NaN : list.Average(v => v.Item2);
             results.Add(new MetricResult(metricName, mean, list));
-            bool higherBetter = (metric as IImageMetric)?.Better != "lower" && (metric as ITensorMetric)?.Better != "lower";
+            bool higherBetter = (metric as IImageMetric)?.Better != "lower" && (metric as ITensorMetric)?.Better != "lower"
+                                && (metric as INoReferenceMetric)?.Better != "lower";
             var key = (set.Name, metricName);
             if (!best.TryGetValue(key, out var b) || (higherBetter ? mean > b.Value : mean < b.Value))
                 best[key] = (mean, iter);

@@ -7,8 +7,9 @@ namespace SrTrain.Tools.Evaluation;
 /// relative to its folder, without extension.</summary>
 public sealed record ImagePair(string Name, string Gt, string Sr);
 
-/// <summary>PSNR (dB) and SSIM of one pair.</summary>
-public sealed record PairScore(string Name, string Gt, string Sr, double Psnr, double Ssim);
+/// <summary>PSNR (dB) and SSIM of one pair; NIQE of the SR image when asked (<c>srtrain metrics --niqe</c>).</summary>
+public sealed record PairScore(string Name, string Gt, string Sr, double Psnr, double Ssim,
+                               [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] double? Niqe = null);
 
 /// <summary>PSNR/SSIM of SR images against their ground truth as BasicSR's scripts/metrics/calculate_psnr_ssim.py
 /// reports them: GT and SR paired by name (SR = GT stem + suffix), Engine.Metrics.Psnr/Ssim with crop_border and
