@@ -16,6 +16,7 @@ public class ProjectGraphTests
         ["SrTrain.Losses"] = 3,   // perceptual loss uses Archs' VGG features
         ["SrTrain.Engine"] = 4,
         ["SrTrain.Tools"] = 5,
+        ["SrTrain.Export"] = 5,   // ONNX export and runtime, video: a tool beside Tools (needs Archs and Data only)
         ["SrTrain.Cli"] = 6,
         ["SrTrain.Bench"] = 6,
     };
