@@ -19,7 +19,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 case "$isa" in
-  native) ;;
+  native) [ -n "${ATEN_CPU_CAPABILITY:-}${DNNL_MAX_CPU_ISA:-}" ] && isa="from the environment" ;;
   default) export ATEN_CPU_CAPABILITY=default DNNL_MAX_CPU_ISA=SSE41 ;;
   avx2) export ATEN_CPU_CAPABILITY=avx2 DNNL_MAX_CPU_ISA=AVX2 ;;
   avx512) export ATEN_CPU_CAPABILITY=avx512 DNNL_MAX_CPU_ISA=AVX512_CORE ;;

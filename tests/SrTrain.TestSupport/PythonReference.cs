@@ -42,6 +42,14 @@ public static class LiveFixture
 {
     private static readonly ConcurrentDictionary<string, Lazy<string>> Made = new();
 
+    static LiveFixture() =>
+        // The folders live as long as the test process; remove them with it rather than leave them in /tmp.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            foreach (var made in Made.Values.Where(m => m.IsValueCreated))
+                try { Directory.Delete(made.Value, recursive: true); } catch (IOException) { }
+        };
+
     /// <summary>The folder where <c>module.function()</c> wrote its fixtures (made on first use, kept for the process).</summary>
     public static string Folder(string module, string function) =>
         Made.GetOrAdd($"{module}.{function}", _ => new Lazy<string>(() =>

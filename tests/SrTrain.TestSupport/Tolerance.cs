@@ -7,7 +7,8 @@ namespace SrTrain.TestSupport;
 /// The absolute part is scaled to the tensor because rounding errors scale with the magnitude of the terms that were
 /// summed, not with the (possibly cancelled, near-zero) result; a fixed absolute tolerance would demand more than
 /// float32 can give on large values (spectral-norm outputs of 3e8) and nothing on small ones.
-/// <para>Every reference comparison of the suite takes one of the presets below. Each states the arithmetic it
+/// <para>Bit-identical comparisons (data movement, or references made on the same kernels) use
+/// <see cref="TensorAssert.Equal"/>; every other reference comparison of the suite takes one of the presets below. Each states the arithmetic it
 /// covers; a value is chosen so that any summation order (vector width, blocking, threads: AVX-512, AVX2 or scalar
 /// kernels, oneDNN or ATen) passes, with room to spare, while a real bug (a wrong term, sign, scale or
 /// missing element, which moves results by 1e-3 or more) fails. float32's unit roundoff u is 2^-24 = 6e-8.</para></summary>
@@ -16,10 +17,6 @@ namespace SrTrain.TestSupport;
 /// <param name="Basis">Why these numbers: shown in failure messages.</param>
 public sealed record Tolerance(double Rtol, double AtolOfMax, string Basis)
 {
-    /// <summary>Bit-identical: the same kernels ran on both sides (an at-test-time reference), or the
-    /// operation only moves data (shape ops, copies, dtype round trips).</summary>
-    public static readonly Tolerance Exact = new(0, 0, "exact: same kernels, or data movement only");
-
     /// <summary>One float32 operation per element (add, mul, clamp, sqrt, EMA lerp): IEEE operations are
     /// correctly rounded (0.5 ulp), vectorised transcendental functions (SLEEF, scalar libm) within 1-2 ulp;
     /// 1e-6 is about 8 ulp. The absolute part covers expressions that cancel (1 - tanh^2 near saturation,
