@@ -34,8 +34,10 @@ public sealed class MsrResNet : Module
         // BasicSR registers nn.PixelShuffle here; it has no state, so it is applied functionally.
         convHr = Register("conv_hr", new Conv2d(numFeat, numFeat, 3, padding: 1));
         convLast = Register("conv_last", new Conv2d(numFeat, numOutCh, 3, padding: 1));
-        foreach (var m in new Module?[] { convFirst, upconv1, upconv2, convHr, convLast })
-            if (m is not null) Init.ScaledMsra(m, 0.1);
+        // BasicSR's order of draws: conv_first, upconv1, conv_hr, conv_last, then upconv2 (x4 only), so that a
+        // run with BasicSR's manual_seed starts from BasicSR's weights.
+        foreach (var m in new Module[] { convFirst, upconv1, convHr, convLast }) Init.ScaledMsra(m, 0.1);
+        if (upconv2 is not null) Init.ScaledMsra(upconv2, 0.1);
     }
 
     public int Upscale { get; }

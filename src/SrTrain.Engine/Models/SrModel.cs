@@ -24,12 +24,19 @@ public class SrModel : TrainingModel
     {
         if (!options.IsTrain) return;
         var train = options.Train!;
+        // BasicSR's init_training_settings builds net_d before the losses (the perceptual loss builds a VGG19, which
+        // draws random numbers): built here in that order, the same manual_seed gives BasicSR's initial weights.
+        BuildTrainingNetworks();
         pixelLoss = train.PixelOpt is { } p ? TypeRegistry.Create<IPixelLoss>(RegistryKind.Loss, p, "train.pixel_opt") : null;
         perceptualLoss = train.PerceptualOpt is { } q ? TypeRegistry.Create<IPerceptualLoss>(RegistryKind.Loss, q, "train.perceptual_opt") : null;
         if (perceptualLoss is Module vggLoss) vggLoss.To(Device);
         if (pixelLoss is null && perceptualLoss is null && requireContentLoss)
             throw new OptionException($"train: {options.ModelType} needs pixel_opt and/or perceptual_opt (both are ~)");
     }
+
+    /// <summary>Builds the networks a subclass trains besides net_g (the GAN models' discriminator), after net_g and
+    /// net_g_ema and before the losses, as BasicSR does. Runs inside the constructor: use only the options and device.</summary>
+    protected virtual void BuildTrainingNetworks() { }
 
     /// <summary>Pixel loss, if configured (GAN models reuse it).</summary>
     protected IPixelLoss? PixelLoss => pixelLoss;

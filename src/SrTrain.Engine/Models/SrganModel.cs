@@ -18,13 +18,18 @@ public class SrganModel : SrModel
     public SrganModel(ExperimentOptions options, Device device) : base(options, device, requireContentLoss: false)
     {
         if (!options.IsTrain) return;
-        netD = CreateNetwork(options.NetworkD ?? throw new OptionException($"{options.ModelType} needs network_d"), "network_d");
-        if (options.Path.PretrainNetworkD is { } path)
-            LoadNetwork(netD, path, options.Path.ParamKeyD, options.Path.StrictLoadD, "path.pretrain_network_d");
-        netD.Train();
         ganLoss = options.Train!.GanOpt is { } g ? TypeRegistry.Create<IGanLoss>(RegistryKind.Loss, g, "train.gan_opt")
             : throw new OptionException($"train: {options.ModelType} needs gan_opt");
-        OptimizerD = AddOptimizer(CreateOptimizer(options.Train.OptimD ?? throw new OptionException($"train: {options.ModelType} needs optim_d"), netD, "train.optim_d"));
+        OptimizerD = AddOptimizer(CreateOptimizer(options.Train.OptimD ?? throw new OptionException($"train: {options.ModelType} needs optim_d"), NetD, "train.optim_d"));
+    }
+
+    /// <summary>net_d, built after net_g_ema and before the losses (BasicSR's order of random draws).</summary>
+    protected override void BuildTrainingNetworks()
+    {
+        netD = CreateNetwork(Options.NetworkD ?? throw new OptionException($"{Options.ModelType} needs network_d"), "network_d");
+        if (Options.Path.PretrainNetworkD is { } path)
+            LoadNetwork(netD, path, Options.Path.ParamKeyD, Options.Path.StrictLoadD, "path.pretrain_network_d");
+        netD.Train();
     }
 
     /// <summary>The discriminator.</summary>

@@ -47,6 +47,41 @@ public sealed class GanStepParityTests(GanStepInputs inputs, ITestOutputHelper o
     [Fact]
     public void EsrganHonoursNetDItersAndNetDInitIters() => RunCase("esrgan_d_iters");
 
+    /// <summary>With the same manual_seed, net_d starts from BasicSR's weights: BasicSR builds net_g, net_g_ema, then net_d,
+    /// and only then the perceptual loss, whose VGG19 draws random numbers too.</summary>
+    [Fact]
+    public void SameSeedBuildsBasicSrsDiscriminator()
+    {
+        const string Code = """
+            import json, sys, torch
+            import archs_ref as R
+            from make_gan_step import NETWORK_G, NETWORK_D
+
+            def build(section):
+                kwargs = dict(section)
+                return getattr(R, kwargs.pop("type"))(**kwargs)
+
+            torch.manual_seed(int(sys.argv[1]))
+            build(NETWORK_G)
+            if float(sys.argv[2]) > 0:
+                build(NETWORK_G)   # net_g_ema
+            print(json.dumps({k: v.reshape(-1).tolist() for k, v in build(NETWORK_D).state_dict().items()}))
+            """;
+        const ulong Seed = 2024;
+        var options = Options("esrgan", inputs.Case("esrgan"), fromFiles: false);
+        LibTorch.ManualSeed(Seed);
+        using var model = (SrganModel)Trainer.CreateModel(options, Device.Cpu);
+        using var scope = LibTorch.NewDisposeScope();
+        var expected = JsonSerializer.Deserialize<Dictionary<string, double[]>>(
+            PythonReference.Run(Code, Seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                                options.Train!.EmaDecay.ToString(System.Globalization.CultureInfo.InvariantCulture)))!;
+        var actual = model.NetD.StateDict();
+        Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), actual.Keys.Order(StringComparer.Ordinal));
+        foreach (var (key, want) in expected)
+            Assert.True(want.SequenceEqual(actual[key].To(DType.Float64).Reshape(-1).ToArray<double>()),
+                $"net_d.{key} after manual_seed({Seed}) differs from BasicSR's initial weights");
+    }
+
     private void RunCase(string name)
     {
         var c = inputs.Case(name);
@@ -107,14 +142,15 @@ public sealed class GanStepParityTests(GanStepInputs inputs, ITestOutputHelper o
     }
 
     /// <summary>The case's BasicSR options, plus where this run finds its inputs (strict loads, BasicSR's
-    /// params key) and SrTrain's vgg_pretrained_path (BasicSR reads the VGG from a fixed path instead).</summary>
-    private ExperimentOptions Options(string name, JsonElement c)
+    /// params key) and SrTrain's vgg_pretrained_path (BasicSR reads the VGG from a fixed path instead); without
+    /// <paramref name="fromFiles"/>, net_g and net_d are initialised from the seed.</summary>
+    private ExperimentOptions Options(string name, JsonElement c, bool fromFiles = true)
     {
         var tree = YamlOptionReader.ReadText(c.GetProperty("options").GetRawText(), $"gan_step.json:{name}");
         tree["name"] = "gan_step_" + name;
         tree["scale"] = "4";
         tree["num_gpu"] = "0";
-        tree["path"] = new Dictionary<string, object?>
+        tree["path"] = !fromFiles ? new Dictionary<string, object?>() : new Dictionary<string, object?>
         {
             ["pretrain_network_g"] = inputs.PathOf("net_g"), ["param_key_g"] = "params", ["strict_load_g"] = "true",
             ["pretrain_network_d"] = inputs.PathOf("net_d"), ["param_key_d"] = "params", ["strict_load_d"] = "true",
