@@ -1,9 +1,9 @@
 namespace SrTrain.Data;
 
-/// <summary>A small deterministic random generator (SplitMix64) for one sample's crops and flips. The loader
-/// seeds it from (manual_seed, epoch, sample index), so results do not depend on which worker thread ran
-/// the sample or when.</summary>
-public sealed class SampleRng(ulong seed)
+/// <summary>The source of one sample's crops and flips. This class is SplitMix64, seeded from (manual_seed, epoch,
+/// sample index) by the loader's <c>random_stream: per_sample</c>, so results depend neither on the worker nor on
+/// the number of workers; <see cref="Sampling.PythonRandom"/> overrides the draws with BasicSR's streams.</summary>
+public class SampleRng(ulong seed)
 {
     private ulong state = seed;
 
@@ -12,14 +12,14 @@ public sealed class SampleRng(ulong seed)
         new(Mix(Mix(Mix(seed) ^ (ulong)epoch) ^ (ulong)index));
 
     /// <summary>The next 64 random bits.</summary>
-    public ulong NextUInt64()
+    public virtual ulong NextUInt64()
     {
         state += 0x9E3779B97F4A7C15UL;
         return Mix(state);
     }
 
     /// <summary>A uniform integer in [0, <paramref name="maxExclusive"/>).</summary>
-    public int NextInt(int maxExclusive)
+    public virtual int NextInt(int maxExclusive)
     {
         if (maxExclusive <= 0) throw new ArgumentOutOfRangeException(nameof(maxExclusive), $"must be positive, got {maxExclusive}");
         // Multiply-shift keeps the bias below 2^-32, irrelevant for crop positions.
@@ -27,7 +27,7 @@ public sealed class SampleRng(ulong seed)
     }
 
     /// <summary>A uniform double in [0, 1).</summary>
-    public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
+    public virtual double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
 
     private static ulong Mix(ulong z)
     {

@@ -21,10 +21,22 @@ public sealed class ConcatDataset : IImageDataset
 
     public Sample Get(int index, SampleRng rng)
     {
+        int part = PartOf(index);
+        return parts[part].Get(index - starts[part], rng);
+    }
+
+    public void SkipDraws(int index, SampleRng rng)
+    {
+        int part = PartOf(index);
+        parts[part].SkipDraws(index - starts[part], rng);
+    }
+
+    private int PartOf(int index)
+    {
         if ((uint)index >= (uint)Count) throw new ArgumentOutOfRangeException(nameof(index), $"index {index} is outside [0, {Count})");
         int part = Array.BinarySearch(starts, index);
         if (part < 0) part = ~part - 1;
         while (part + 1 < parts.Length && starts[part + 1] == index) part++;  // skip empty parts
-        return parts[part].Get(index - starts[part], rng);
+        return part;
     }
 }

@@ -9,4 +9,9 @@ public interface IImageDataset
 
     /// <summary>Loads, crops and augments sample <paramref name="index"/> using only <paramref name="rng"/> for randomness.</summary>
     Sample Get(int index, SampleRng rng);
+
+    /// <summary>Makes exactly the draws <see cref="Get"/> makes for sample <paramref name="index"/>, without needing
+    /// its pixels (a resumed loader catches up with its random stream). This default loads the sample; datasets that
+    /// can read sizes alone override it.</summary>
+    void SkipDraws(int index, SampleRng rng) => Get(index, rng);
 }

@@ -58,6 +58,23 @@ public sealed class PairedImageDataset : IImageDataset
 
     public int Count => pairs.Count;
 
+    public void SkipDraws(int index, SampleRng rng)
+    {
+        if (!Options.IsTrain) return;
+        var (gtH, gtW, lqH, lqW) = sizes.GetOrAdd(index, i =>
+        {
+            using var gt = Options.Source.Open(pairs[i].Gt);
+            using var lq = Options.Source.Open(pairs[i].Lq);
+            return (gt.Height, gt.Width, lq.Height, lq.Width);
+        });
+        var (h, w) = PairedRandomCrop.GtRegion(gtH, gtW, lqH, lqW, Options.Scale, pairs[index].Gt, pairs[index].Lq);
+        PairedRandomCrop.Position(h, w, lqH, lqW, Options.GtSize!.Value, Options.Scale, rng, pairs[index].Gt, pairs[index].Lq);
+        Options.DrawAugment(rng);
+    }
+
+    // Image sizes seen by SkipDraws: a resumed run without loader workers replays every earlier batch's draws.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, (int, int, int, int)> sizes = new();
+
     public Sample Get(int index, SampleRng rng)
     {
         var (gtPath, lqPath) = pairs[index];

@@ -1,5 +1,6 @@
 using SrTrain.Abstractions.Contracts;
 using SrTrain.Data.Datasets;
+using SrTrain.Data.Sampling;
 using SrTrain.Torch;
 
 namespace SrTrain.Data.Loading;
@@ -33,7 +34,9 @@ public sealed class DataLoader
         int n = SamplesPerEpoch;
         var order = new int[n];
         for (int i = 0; i < n; i++) order[i] = i;
-        if (Options.Shuffle)
+        if (Options.Shuffle && Options.RandomStream == RandomStream.BasicSR)
+            order = TorchRandPerm.Permutation(n, (ulong)epoch);   // EnlargedSampler: seeded with the epoch alone
+        else if (Options.Shuffle)
         {
             var rng = SampleRng.For(Options.Seed, epoch, -1);
             for (int i = n - 1; i > 0; i--)
@@ -55,15 +58,51 @@ public sealed class DataLoader
             yield return run.Take(b);
     }
 
-    /// <summary>Loads and collates batch <paramref name="batch"/> of an epoch (called by workers or inline).</summary>
-    internal PreparedBatch Prepare(int epoch, int[] order, int batch)
+    /// <summary>Loads and collates batch <paramref name="batch"/> of an epoch (called by workers or inline). With
+    /// BasicSR's streams, <paramref name="stream"/> is the generator of the worker that loads it, at this batch's draws.</summary>
+    internal PreparedBatch Prepare(int epoch, int[] order, int batch, SampleRng? stream = null)
     {
         int start = batch * Options.BatchSize, end = Math.Min(start + Options.BatchSize, order.Length);
         var samples = new Sample[end - start];
         for (int p = start; p < end; p++)
-            samples[p - start] = Dataset.Get(order[p], SampleRng.For(Options.Seed, epoch, p));
+            samples[p - start] = Dataset.Get(order[p], stream ?? SampleRng.For(Options.Seed, epoch, p));
         return PreparedBatch.Collate(samples);
     }
+
+    /// <summary>Advances <paramref name="stream"/> past batch <paramref name="batch"/>'s draws without loading it (a
+    /// resumed run's workers catch up with the batches it has already seen).</summary>
+    internal void Skip(int[] order, int batch, SampleRng stream)
+    {
+        int start = batch * Options.BatchSize, end = Math.Min(start + Options.BatchSize, order.Length);
+        for (int p = start; p < end; p++) Dataset.SkipDraws(order[p], stream);
+    }
+
+    // BasicSR's loader without workers draws from the main process's random module, seeded once with the seed and
+    // never reseeded: one stream through every epoch, kept with the epoch and batch it has reached.
+    private (PythonRandom Stream, int Epoch, int Batch)? mainStream;
+
+    /// <summary>With BasicSR's streams and no workers: the main stream positioned at (<paramref name="epoch"/>,
+    /// <paramref name="batch"/>), replaying the draws of every earlier batch when the run resumed elsewhere.</summary>
+    internal PythonRandom MainStream(int epoch, int batch)
+    {
+        if (mainStream is { } m && m.Epoch == epoch && m.Batch == batch) return m.Stream;
+        var stream = new PythonRandom((long)Options.Seed);
+        for (int e = 0; e <= epoch; e++)
+        {
+            var order = Order(e);
+            for (int b = 0; b < (e == epoch ? batch : BatchesPerEpoch); b++) Skip(order, b, stream);
+        }
+        mainStream = (stream, epoch, batch);
+        return stream;
+    }
+
+    /// <summary>Records that the main stream has drawn batch <paramref name="batch"/> of <paramref name="epoch"/>.</summary>
+    internal void MainStreamAdvanced(int epoch, int batch) =>
+        mainStream = mainStream is { } m ? (m.Stream, batch + 1 >= BatchesPerEpoch ? epoch + 1 : epoch, batch + 1 >= BatchesPerEpoch ? 0 : batch + 1)
+                                         : null;
+
+    /// <summary>BasicSR's worker_init_fn seed for loader worker <paramref name="worker"/> (rank 0): seed + worker id.</summary>
+    internal PythonRandom WorkerStream(int worker) => new((long)Options.Seed + worker);
 
     internal SrBatch ToBatch(int epoch, int index, PreparedBatch prepared)
     {

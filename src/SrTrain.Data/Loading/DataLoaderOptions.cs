@@ -12,15 +12,21 @@ namespace SrTrain.Data.Loading;
 /// <param name="Prefetch">Batches prepared ahead of the consumer at most (<c>num_prefetch_queue</c>).</param>
 /// <param name="Seed">Seed of shuffling, crops and flips (<c>manual_seed</c>).</param>
 /// <param name="PinMemory">Put batches in page-locked memory for fast copies to a CUDA device.</param>
+/// <param name="RandomStream">Where epoch orders, crops and flips come from (<c>random_stream</c>): <c>basicsr</c>
+/// draws exactly what BasicSR's train.py draws for the same seed and num_worker_per_gpu (EnlargedSampler's
+/// torch.randperm seeded with the epoch; Python's random module in each loader worker, reseeded with seed + worker id
+/// every epoch, or one stream seeded with the seed when there are no workers); <c>per_sample</c> gives each sample its
+/// own generator from (seed, epoch, position), so results do not depend on the number of workers.</param>
 public sealed record DataLoaderOptions(int BatchSize = 1, int NumWorkers = 0, bool Shuffle = false, bool DropLast = false,
-                                       int EnlargeRatio = 1, int Prefetch = 4, ulong Seed = 0, bool PinMemory = false)
+                                       int EnlargeRatio = 1, int Prefetch = 4, ulong Seed = 0, bool PinMemory = false,
+                                       RandomStream RandomStream = RandomStream.PerSample)
 {
     /// <summary>Keys of a BasicSR dataset section that the loader (not the dataset) consumes; pass them as
     /// <c>ignoredKeys</c> when creating the dataset through the registry.</summary>
     public static readonly IReadOnlySet<string> Keys = new HashSet<string>
     {
         "batch_size_per_gpu", "num_worker_per_gpu", "use_shuffle", "dataset_enlarge_ratio", "prefetch_mode",
-        "pin_memory", "persistent_workers", "num_prefetch_queue", "drop_last",
+        "pin_memory", "persistent_workers", "num_prefetch_queue", "drop_last", "random_stream",
     };
 
     /// <summary>Options from a dataset section, with BasicSR's defaults per phase: training shuffles and
@@ -42,7 +48,13 @@ public sealed record DataLoaderOptions(int BatchSize = 1, int NumWorkers = 0, bo
             EnlargeRatio: train ? Get("dataset_enlarge_ratio", 1) : 1,
             Prefetch: Get("num_prefetch_queue", 4),
             Seed: seed,
-            PinMemory: Get("pin_memory", cudaTarget) && cudaTarget);
+            PinMemory: Get("pin_memory", cudaTarget) && cudaTarget,
+            RandomStream: Get("random_stream", "basicsr") switch
+            {
+                "basicsr" => RandomStream.BasicSR,
+                "per_sample" => RandomStream.PerSample,
+                var other => throw new OptionException($"{where}.random_stream: '{other}' is not basicsr or per_sample"),
+            });
         options.Validate(where);
         return options;
     }

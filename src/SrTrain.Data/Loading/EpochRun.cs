@@ -3,40 +3,53 @@ using SrTrain.Abstractions.Contracts;
 
 namespace SrTrain.Data.Loading;
 
-/// <summary>The worker threads of one epoch: each takes the next batch number once a prefetch slot is free,
-/// prepares it and publishes it (or its exception) in that batch's slot; the consumer takes slots in order.</summary>
+/// <summary>The worker threads of one epoch: each takes its next batch number, waits until that batch is within the
+/// prefetch window of the consumer, prepares it and publishes it (or its exception) in that batch's slot; the consumer
+/// takes slots in order. With per-sample streams any worker takes the next free batch; with BasicSR's streams worker
+/// w loads batches w, w + W, w + 2W, ... (PyTorch's DataLoader hands batches to its workers round-robin) drawing from
+/// its own generator, reseeded every epoch as BasicSR's worker_init_fn does.</summary>
 internal sealed class EpochRun : IDisposable
 {
     private readonly DataLoader loader;
     private readonly int epoch;
+    private readonly int firstBatch;
     private readonly int[] order;
     private readonly object gate = new();
     private readonly Dictionary<int, PreparedBatch> ready = [];
     private readonly Dictionary<int, ExceptionDispatchInfo> failed = [];
-    private readonly SemaphoreSlim slots;
     private readonly CancellationTokenSource stop = new();
     private readonly Thread[] workers;
-    private int nextBatch = -1;
+    private int nextBatch;
+    private int nextTaken;
 
     /// <summary>Starts the workers at batch <paramref name="firstBatch"/> (resume in the middle of an epoch).</summary>
     public EpochRun(DataLoader loader, int epoch, int firstBatch = 0)
     {
-        (this.loader, this.epoch) = (loader, epoch);
+        (this.loader, this.epoch, this.firstBatch) = (loader, epoch, firstBatch);
         nextBatch = firstBatch - 1;
+        nextTaken = firstBatch;
         order = loader.Order(epoch);
-        slots = new SemaphoreSlim(loader.Options.Prefetch);
         workers = new Thread[loader.Options.NumWorkers];
         for (int i = 0; i < workers.Length; i++)
         {
-            workers[i] = new Thread(Work) { IsBackground = true, Name = $"srtrain-loader-{i}" };
+            int worker = i;
+            workers[i] = new Thread(() => Work(worker)) { IsBackground = true, Name = $"srtrain-loader-{i}" };
             workers[i].Start();
         }
     }
 
+    private bool BasicSRStreams => loader.Options.RandomStream == RandomStream.BasicSR;
+
     /// <summary>Batch <paramref name="index"/> as tensors made on the calling thread.</summary>
     public SrBatch Take(int index)
     {
-        if (workers.Length == 0) return loader.ToBatch(epoch, index, loader.Prepare(epoch, order, index));
+        if (workers.Length == 0)
+        {
+            SampleRng? stream = BasicSRStreams ? loader.MainStream(epoch, index) : null;
+            var inline = loader.Prepare(epoch, order, index, stream);
+            if (stream is not null) loader.MainStreamAdvanced(epoch, index);
+            return loader.ToBatch(epoch, index, inline);
+        }
         PreparedBatch prepared;
         lock (gate)
         {
@@ -44,40 +57,59 @@ internal sealed class EpochRun : IDisposable
             if (failed.TryGetValue(index, out var error)) error.Throw();
             prepared = ready[index];
             ready.Remove(index);
+            nextTaken = index + 1;
+            Monitor.PulseAll(gate);
         }
-        slots.Release();
         return loader.ToBatch(epoch, index, prepared);
     }
 
-    private void Work()
+    private void Work(int worker)
     {
-        int total = loader.BatchesPerEpoch;
+        int total = loader.BatchesPerEpoch, count = workers.Length;
+        SampleRng? stream = null;
+        int own = worker;
+        if (BasicSRStreams)
+        {
+            stream = loader.WorkerStream(worker);
+            // A resumed epoch: this worker's earlier batches were seen before the interruption; replay their draws.
+            for (; own < firstBatch && own < total; own += count) loader.Skip(order, own, stream);
+        }
         while (true)
         {
-            try { slots.Wait(stop.Token); }
-            catch (OperationCanceledException) { return; }
-            int b = Interlocked.Increment(ref nextBatch);
+            int b;
+            if (stream is not null) { b = own; own += count; }
+            else b = Interlocked.Increment(ref nextBatch);
             if (b >= total) return;
+            lock (gate)
+            {
+                while (b >= nextTaken + loader.Options.Prefetch && !stop.IsCancellationRequested) Monitor.Wait(gate);
+                if (stop.IsCancellationRequested) return;
+            }
             try
             {
-                var prepared = loader.Prepare(epoch, order, b);
+                var prepared = loader.Prepare(epoch, order, b, stream);
                 lock (gate) { ready[b] = prepared; Monitor.PulseAll(gate); }
             }
             catch (Exception e)
             {
                 // Published in the batch's slot, so the consumer sees it in order; other workers stop.
                 lock (gate) { failed[b] = ExceptionDispatchInfo.Capture(e); Monitor.PulseAll(gate); }
-                stop.Cancel();
+                Stop();
                 return;
             }
         }
     }
 
-    public void Dispose()
+    private void Stop()
     {
         stop.Cancel();
+        lock (gate) Monitor.PulseAll(gate);
+    }
+
+    public void Dispose()
+    {
+        Stop();
         foreach (var w in workers) w.Join();
         stop.Dispose();
-        slots.Dispose();
     }
 }

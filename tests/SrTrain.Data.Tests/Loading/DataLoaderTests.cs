@@ -123,7 +123,13 @@ public class DataLoaderTests : IDisposable
             ["prefetch_mode"] = "~", ["pin_memory"] = true,
         };
         var o = DataLoaderOptions.FromSection(section, "train", 10);
-        Assert.Equal(new DataLoaderOptions(16, 6, true, true, 100, 4, 10, PinMemory: false), o);
+        // BasicSR's random draws unless the section asks for per-sample streams.
+        Assert.Equal(new DataLoaderOptions(16, 6, true, true, 100, 4, 10, PinMemory: false, RandomStream: RandomStream.BasicSR), o);
+        section["random_stream"] = "per_sample";
+        Assert.Equal(RandomStream.PerSample, DataLoaderOptions.FromSection(section, "train", 10).RandomStream);
+        section["random_stream"] = "numpy";
+        var e = Assert.Throws<SrTrain.Abstractions.Registry.OptionException>(() => DataLoaderOptions.FromSection(section, "train", 10, where: "datasets.train"));
+        Assert.Contains("datasets.train.random_stream: 'numpy'", e.Message);
         var v = DataLoaderOptions.FromSection(new Dictionary<string, object?>(), "val", 10);
         Assert.Equal((1, false, false, 0), (v.BatchSize, v.Shuffle, v.DropLast, v.NumWorkers));
     }
