@@ -64,6 +64,9 @@ public static class OptionSchema
         sb.AppendLine("`datasets.<phase>` sections: `train` and `val`, `val_2`, ... in training files; `test_1`, `test_2`, ... in test files.");
         sb.AppendLine("Each takes `type` (a [dataset](#datasets-1)), that dataset's keys, and these keys read by the data loader:");
         sb.AppendLine("`" + string.Join("`, `", loaderKeys.OrderBy(k => k, StringComparer.Ordinal)) + "`.");
+        sb.AppendLine("`random_stream: basicsr` (the default) draws the epoch orders, crops and flips BasicSR's train.py draws for the same " +
+                      "`manual_seed` and `num_worker_per_gpu`, so a run reproduces BasicSR's; `per_sample` gives each sample its own generator " +
+                      "from (seed, epoch, position), the same for any number of workers.");
         sb.AppendLine("The engine sets a dataset's `scale` (from the top-level `scale`) and `phase`; a value in the file is overridden.");
         sb.AppendLine();
 
