@@ -69,7 +69,7 @@ public sealed record ImageFacts(string Path, int? Height, int? Width, int? Chann
                 uint size = BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan((int)at));
                 var type = bytes.AsSpan((int)at + 4, 4);
                 long end = at + 12 + size;
-                if (end > bytes.Length) return $"truncated: a {System.Text.Encoding.ASCII.GetString(type)} chunk needs {end} bytes, the file has {bytes.Length}";
+                if (end > bytes.Length) return $"truncated: its {System.Text.Encoding.ASCII.GetString(type)} chunk needs {end} bytes, the file has {bytes.Length}";
                 if (type.SequenceEqual("IEND"u8)) return null;
                 at = end;
             }
