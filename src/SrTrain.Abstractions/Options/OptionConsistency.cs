@@ -57,7 +57,7 @@ public static class OptionConsistency
         if (train.WarmupIter > 0)
         {
             if (total >= 1 && train.WarmupIter > total)
-                errors.Add($"train.warmup_iter ({train.WarmupIter}) > train.total_iter ({total}): the learning rate would never reach optim_g.lr");
+                warnings.Add($"train.warmup_iter ({train.WarmupIter}) > train.total_iter ({total}): the learning rate never reaches optim_g.lr in this run");
         }
         else if (train.WarmupIter < -1) errors.Add($"train.warmup_iter: must be -1 (none) or >= 0, got {train.WarmupIter}");
         CheckOptimizer(train.OptimG, "train.optim_g", errors);
