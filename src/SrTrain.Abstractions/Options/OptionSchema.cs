@@ -65,6 +65,8 @@ public static class OptionSchema
         sb.AppendLine("Each takes `type` (a [dataset](#datasets-1)), that dataset's keys, and these keys read by the data loader:");
         sb.AppendLine("`" + string.Join("`, `", loaderKeys.OrderBy(k => k, StringComparer.Ordinal)) + "`.");
         sb.AppendLine("The engine sets a dataset's `scale` (from the top-level `scale`) and `phase`; a value in the file is overridden.");
+        sb.AppendLine("`on_bad_image: fail | skip` (training set; default `fail`): an image that cannot be read mid-run stops training naming it, or");
+        sb.AppendLine("(`skip`) its samples are replaced by the next readable image and the file is reported once. `srtrain check` finds such files first.");
         sb.AppendLine();
 
         sb.AppendLine("## Registered types");
