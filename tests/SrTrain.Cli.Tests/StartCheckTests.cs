@@ -81,6 +81,35 @@ public class StartCheckTests
         Assert.False(CpuFeatures.HasNativeBf16In(without));
         Assert.False(CpuFeatures.HasNativeBf16In(CpuFeatures.ParseFlags("")));
         Assert.Contains("slower", StartChecks.Bf16Warning);
+
+        var avx512 = CpuFeatures.ParseFlags("flags : fpu avx2 avx512f avx512bw avx512vl avx512dq\n");
+        var avx2 = CpuFeatures.ParseFlags("flags : fpu avx2 fma\n");
+        var bf16 = CpuFeatures.ParseFlags("flags : fpu avx2 avx512f avx512bw avx512vl avx512dq avx512_bf16\n");
+        Assert.Equal(Bf16Isa.Native, CpuFeatures.Bf16Support(bf16, null));
+        Assert.Equal(Bf16Isa.Emulated, CpuFeatures.Bf16Support(bf16, "AVX512_CORE"));   // scripts/test.sh --isa avx512
+        Assert.Equal(Bf16Isa.None, CpuFeatures.Bf16Support(bf16, "AVX2"));             // scripts/test.sh --isa avx2
+        Assert.Equal(Bf16Isa.Emulated, CpuFeatures.Bf16Support(avx512, null));
+        Assert.Equal(Bf16Isa.None, CpuFeatures.Bf16Support(avx2, null));
+    }
+
+    [Fact]
+    public void Bf16WithoutAvx512FailsBeforeTheFirstStepWithTheKeyNamed()
+    {
+        var before = Environment.GetEnvironmentVariable("DNNL_MAX_CPU_ISA");
+        try
+        {
+            // Only the check reads the cap here: libtorch has read its environment already.
+            Environment.SetEnvironmentVariable("DNNL_MAX_CPU_ISA", "AVX2");
+            var (rc, output, error) = CliRun.Capture("train", "-opt", Data.PsnrOptions("start_bf16", 2, RepoPaths.NewTempDir("srtrain-start")),
+                                                     "--set", "precision=bf16");
+            Assert.Equal(2, rc);
+            Assert.Equal("srtrain: " + StartChecks.Bf16Error, error.Trim());
+            Assert.DoesNotContain("iter:", output);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("DNNL_MAX_CPU_ISA", before);
+        }
     }
 
     private static Exception WithTrace(Exception e)
