@@ -5,7 +5,7 @@ namespace SrTrain.TestSupport;
 
 /// <summary>Seeded random mutations of an option tree (mappings as <c>Dictionary&lt;string, object?&gt;</c>, sequences as
 /// <c>List&lt;object?&gt;</c>, scalars as strings, as YamlOptionReader gives them): deleted keys and list items,
-/// misspelled keys, values of another type, and changed values (scaled, negated, zeroed, misspelled). The option
+/// misspelled keys, values of another type, boundary values (0, -1, null) and changed values (scaled, negated, misspelled). The option
 /// fuzz test and its bench run SrTrain on the results; each must run or fail with an SrTrain message.</summary>
 public static class OptionMutator
 {
@@ -14,6 +14,8 @@ public static class OptionMutator
         "abc", "7", "-3", "0", "0.5", "1e30", "-1e30", "true", null, "", "nan", ".inf", "99999999999",
         new List<object?> { "1", "2" }, new List<object?>(), new Dictionary<string, object?> { ["x"] = "1" },
     ];
+
+    private static readonly string?[] Boundary = ["0", "-1", null];
 
     /// <summary>Applies <paramref name="count"/> mutations to <paramref name="tree"/> in place, never at or under a path of
     /// <paramref name="keep"/> (dotted, e.g. "path.root"); returns what was done, one line each.</summary>
@@ -26,8 +28,16 @@ public static class OptionMutator
             if (paths.Count == 0) break;
             var (path, parent, key) = paths[rng.Next(paths.Count)];
             var current = Get(parent, key);
-            switch (rng.Next(4))
+            switch (rng.Next(5))
             {
+                case 4 when current is string or null:
+                {
+                    // Boundary values: what a zero frequency, a negative count or a null does deep in the loop.
+                    var value = Boundary[rng.Next(Boundary.Length)];
+                    Set(parent, key, value);
+                    done.Add($"set {path} = {Show(value)}");
+                    break;
+                }
                 case 0:
                     Remove(parent, key);
                     done.Add($"delete {path}");
