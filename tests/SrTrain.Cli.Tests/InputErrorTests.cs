@@ -68,6 +68,17 @@ public class InputErrorTests
     [InlineData("datasets.train.type=PairedDataset", "datasets.train.type: unknown dataset type 'PairedDataset'")]
     public void UnknownTypesNameTheKeyAndTheNearestName(string set, string expected) => Assert.Contains(expected, Fails("in_unknown", set));
 
+    /// <summary>Found by srtrain-bench --fuzz (seed 7034) on the build before: num_grow_ch 0 built an RRDBNet with empty
+    /// convolutions and died at the first forward with libtorch's message and a stack trace.</summary>
+    [Theory]
+    [InlineData("network_g.num_grow_ch=0")]
+    [InlineData("network_g.num_feat=-1")]
+    public void ZeroSizedLayersAreRejectedWhenTheNetworkIsBuilt(string set)
+    {
+        var e = Fails("in_zero", set);
+        Assert.Contains("network_g: arch type RRDBNet rejected its options: Conv2d: channels", e);
+    }
+
     [Fact]
     public void MissingVggWeightsNameTheKeyAndFile()
     {
