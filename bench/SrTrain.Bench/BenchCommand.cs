@@ -10,7 +10,8 @@ namespace SrTrain.Bench;
 public static class BenchCommand
 {
     internal const string Usage =
-        "usage: scripts/bench.sh [--only NAME,...] [--json FILE] [--threads N] [--rounds R] [--reference SCRIPT | --no-reference] [--python PATH] [--list]";
+        "usage: scripts/bench.sh [--only NAME,...] [--json FILE] [--threads N] [--rounds R] [--reference SCRIPT | --no-reference] [--python PATH] [--list]\n" +
+        "       scripts/bench.sh --fuzz N [--seed S] [--train-every K] [--srtrain DLL]   (option fuzzing, one srtrain process per case)";
 
     /// <summary>Runs the benchmarks the arguments select; returns the exit code.</summary>
     public static int Run(string[] args)
@@ -31,6 +32,7 @@ public static class BenchCommand
             Console.WriteLine(Usage);
             return 0;
         }
+        if (options.Fuzz > 0) return OptionFuzz.Run(options.Fuzz, options.Seed, options.TrainEvery, options.Srtrain);
         if (options.List)
         {
             foreach (var b in BenchmarkRegistry.All) Console.WriteLine($"{b.Name,-10} {b.Description}");

@@ -14,6 +14,18 @@ public sealed record BenchOptions
     public string Python { get; init; } = ReferenceProcess.DefaultInterpreter;
 
     public bool NoReference { get; init; }
+
+    /// <summary>Cases of the option fuzzer (<c>--fuzz N</c>); 0 runs the benchmarks instead.</summary>
+    public int Fuzz { get; init; }
+
+    /// <summary>First seed of the fuzz cases (<c>--seed</c>).</summary>
+    public int Seed { get; init; }
+
+    /// <summary>Every K-th fuzz case also trains one iteration (<c>--train-every</c>, default 10).</summary>
+    public int TrainEvery { get; init; } = 10;
+
+    /// <summary>The srtrain.dll the fuzzer runs (<c>--srtrain</c>; default: this checkout's Release build).</summary>
+    public string? Srtrain { get; init; }
     public bool List { get; init; }
     public bool Help { get; init; }
 
@@ -36,6 +48,10 @@ public sealed record BenchOptions
                 "--no-reference" => o with { NoReference = true },
                 "--python" => o with { Python = Value() },
                 "--list" => o with { List = true },
+                "--fuzz" => o with { Fuzz = Positive() },
+                "--seed" => o with { Seed = int.TryParse(Value(), out var seed) ? seed : throw new ArgumentException($"--seed needs an integer, got '{args[i]}'") },
+                "--train-every" => o with { TrainEvery = Positive() },
+                "--srtrain" => o with { Srtrain = Value() },
                 "--help" or "-h" => o with { Help = true },
                 var other => throw new ArgumentException($"unknown option '{other}'"),
             };

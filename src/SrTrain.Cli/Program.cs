@@ -1,6 +1,5 @@
 using System.CommandLine;
 using SrTrain.Cli.Commands;
-using SrTrain.Abstractions.Registry;
 using SrTrain.Torch;
 
 namespace SrTrain.Cli;
@@ -15,6 +14,7 @@ public static class Program
         root.Subcommands.Add(TestCommand.Create());
         root.Subcommands.Add(ListCommand.Create());
         root.Subcommands.Add(OptionsCommand.Create());
+        root.Subcommands.Add(CheckCommand.Create());
         root.Subcommands.Add(InferCommand.Create());
         root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(InterpCommand.Create());
@@ -29,18 +29,11 @@ public static class Program
             // Our own handler below turns the errors a user can fix into one line, not a stack trace.
             return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
-        catch (Exception e) when (IsUserError(e))
+        catch (Exception e)
         {
-            Console.Error.WriteLine($"srtrain: {e.Message}");
-            return 2;
+            return ErrorReport.Print(e, Console.Error);
         }
     }
-
-    /// <summary>Errors caused by input (options, files, images, checkpoints) rather than by a bug.</summary>
-    private static bool IsUserError(Exception e) =>
-        e is OptionException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException
-          or Torch.Serialization.CheckpointFormatException or Data.ImageReadException or Torch.Nn.StateDictMismatchException
-          or ArgumentException;
 
     private static Command VersionCommand()
     {

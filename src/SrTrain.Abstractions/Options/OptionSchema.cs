@@ -68,6 +68,8 @@ public static class OptionSchema
                       "`manual_seed` and `num_worker_per_gpu`, so a run reproduces BasicSR's; `per_sample` gives each sample its own generator " +
                       "from (seed, epoch, position), the same for any number of workers.");
         sb.AppendLine("The engine sets a dataset's `scale` (from the top-level `scale`) and `phase`; a value in the file is overridden.");
+        sb.AppendLine("`on_bad_image: fail | skip` (training set; default `fail`): an image that cannot be read mid-run stops training naming it, or");
+        sb.AppendLine("(`skip`) its samples are replaced by the next readable image and the file is reported once. `srtrain check` finds such files first.");
         sb.AppendLine();
 
         sb.AppendLine("## Registered types");

@@ -71,7 +71,13 @@ public static class ConstructorBinder
         for (int i = 0; i < parameters.Count; i++)
         {
             var p = parameters[i];
-            if (values.TryGetValue(p.Key, out var raw)) args[i] = OptionConversion.Convert(raw, p.Type, $"{where}.{p.Key}");
+            if (values.TryGetValue(p.Key, out var raw))
+            {
+                args[i] = OptionConversion.Convert(raw, p.Type, $"{where}.{p.Key}");
+                // `key: ~` for a parameter declared non-nullable would reach the constructor as null and fail there.
+                if (args[i] is null && !p.Type.IsValueType && new NullabilityInfoContext().Create(p.Info).WriteState == NullabilityState.NotNull)
+                    throw new OptionException($"{where}.{p.Key}: a value of type {OptionConversion.Describe(p.Type)} is required, got null (~)");
+            }
             else if (p.HasDefault) args[i] = p.Default;
             else throw new OptionException($"{where}: {what} needs '{p.Key}' ({OptionConversion.Describe(p.Type)})");
         }

@@ -54,12 +54,12 @@ public static class OptionConversion
         catch (OptionException) { throw; }
         catch (Exception e) when (e is FormatException or OverflowException or InvalidCastException)
         {
-            throw new OptionException($"{where}: cannot read '{value}' as {Describe(target)}");
+            throw new OptionException($"{where}: cannot read '{Show(value)}' as {Describe(target)}");
         }
         // A nested option record (a class or record with a public constructor) binds from a mapping.
         if (target.IsClass && target != typeof(string) && value is not string && IsMapping(value))
             return ConstructorBinder.Bind(target, AsMap(value, where), where);
-        throw new OptionException($"{where}: cannot read {Describe(value)} '{value}' as {Describe(target)}");
+        throw new OptionException($"{where}: cannot read {Describe(value)} '{Show(value)}' as {Describe(target)}");
     }
 
     private static bool IsMapping(object value) => value is IDictionary or IEnumerable<KeyValuePair<string, object?>>;
@@ -71,7 +71,7 @@ public static class OptionConversion
         bool b => b,
         string s when s.ToLowerInvariant() is "true" or "yes" or "on" => true,
         string s when s.ToLowerInvariant() is "false" or "no" or "off" => false,
-        _ => throw new OptionException($"{where}: '{value}' is not a boolean (true/false)"),
+        _ => throw new OptionException($"{where}: '{Show(value)}' is not a boolean (true/false)"),
     };
 
     private static long ToLong(object value, string where)
@@ -88,7 +88,7 @@ public static class OptionConversion
                     return (long)d2;
                 break;
         }
-        throw new OptionException($"{where}: '{value}' is not an integer");
+        throw new OptionException($"{where}: '{Show(value)}' is not an integer");
     }
 
     private static double ToDouble(object value, string where) => value switch
@@ -100,7 +100,7 @@ public static class OptionConversion
         string s when double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) => d,
         string s when s.ToLowerInvariant() is ".inf" or "inf" => double.PositiveInfinity,
         string s when s.ToLowerInvariant() is "-.inf" or "-inf" => double.NegativeInfinity,
-        _ => throw new OptionException($"{where}: '{value}' is not a number"),
+        _ => throw new OptionException($"{where}: '{Show(value)}' is not a number"),
     };
 
     private static object ToEnum(object value, Type target, string where)
@@ -137,7 +137,19 @@ public static class OptionConversion
     {
         IEnumerable<KeyValuePair<string, object?>> m => m,
         IDictionary d => d.Keys.Cast<object>().Select(k => new KeyValuePair<string, object?>(k.ToString()!, d[k])),
-        _ => throw new OptionException($"{where}: expected a mapping of key: value, got '{value}'"),
+        _ => throw new OptionException($"{where}: expected a mapping of key: value, got '{Show(value)}'"),
+    };
+
+    /// <summary>A value as the option file would write it ([1, 2], {x: 1}), for messages.</summary>
+    private static string Show(object? value) => value switch
+    {
+        null => "~",
+        string s => s,
+        IDictionary d => "{" + string.Join(", ", d.Keys.Cast<object>().Select(k => $"{k}: {Show(d[k])}")) + "}",
+        IEnumerable<KeyValuePair<string, object?>> m => "{" + string.Join(", ", m.Select(kv => $"{kv.Key}: {Show(kv.Value)}")) + "}",
+        IEnumerable e => "[" + string.Join(", ", e.Cast<object?>().Select(Show)) + "]",
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
     };
 
     private static string Describe(object? value) => value switch

@@ -49,7 +49,8 @@ internal static class OptionsCommand
         IReadOnlyList<string> lines;
         try
         {
-            lines = CheckSections(o);
+            var contradictions = OptionConsistency.Validate(o);
+            lines = [.. CheckSections(o), .. contradictions.Select(w => "warning: " + w)];
         }
         catch (OptionException e)
         {
@@ -63,7 +64,7 @@ internal static class OptionsCommand
 
     /// <summary>Train or test: the nearest folder named train or test decides (options/train/..., options/test/...);
     /// otherwise a file with a <c>train</c> section is a training file.</summary>
-    private static bool IsTrainFile(FileInfo file)
+    internal static bool IsTrainFile(FileInfo file)
     {
         for (var dir = file.Directory; dir is not null; dir = dir.Parent)
             if (dir.Name is "train" or "test") return dir.Name == "train";

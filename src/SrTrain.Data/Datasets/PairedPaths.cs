@@ -9,30 +9,42 @@ public static class PairedPaths
     /// are an error that lists them.</summary>
     public static List<(string Gt, string Lq)> FromFolders(string gtRoot, string lqRoot, string filenameTmpl)
     {
-        var gtFiles = ImageFolder.List(gtRoot, "dataroot_gt");
-        var lqFiles = ImageFolder.List(lqRoot, "dataroot_lq");
+        var m = Match(gtRoot, ImageFolder.List(gtRoot, "dataroot_gt"), lqRoot, ImageFolder.List(lqRoot, "dataroot_lq"), filenameTmpl);
+        if (m.GtWithoutLq.Count > 0 || m.LqWithoutGt.Count > 0)
+        {
+            var parts = new List<string>();
+            if (m.GtWithoutLq.Count > 0)
+                parts.Add($"{m.GtWithoutLq.Count} GT file(s) without LQ: {Head(m.GtWithoutLq.Select(g => $"{g.Gt} (expected {g.ExpectedLq}.* in {lqRoot})").ToList())}");
+            if (m.LqWithoutGt.Count > 0) parts.Add($"{m.LqWithoutGt.Count} LQ file(s) without GT in {gtRoot}: {Head(m.LqWithoutGt.ToList())}");
+            throw new InvalidDataException(
+                $"unpaired images between dataroot_gt '{gtRoot}' and dataroot_lq '{lqRoot}' (filename_tmpl '{filenameTmpl}'): {string.Join("; ", parts)}");
+        }
+        return m.Pairs;
+    }
+
+    /// <summary>How the files of a GT and an LQ folder pair up: the pairs, the GT files (relative) without an LQ
+    /// file and the LQ stem expected for each, and the LQ files (relative) that no GT file names.</summary>
+    public sealed record FolderMatch(List<(string Gt, string Lq)> Pairs, IReadOnlyList<(string Gt, string ExpectedLq)> GtWithoutLq,
+                                     IReadOnlyList<string> LqWithoutGt);
+
+    /// <summary>Pairs listed GT and LQ files by name through the template without failing on unpaired ones
+    /// (<c>srtrain check</c> reports them all).</summary>
+    public static FolderMatch Match(string gtRoot, IReadOnlyList<string> gtFiles, string lqRoot, IReadOnlyList<string> lqFiles, string filenameTmpl)
+    {
         var lqByStem = new Dictionary<string, string>();
         foreach (var lq in lqFiles) lqByStem.TryAdd(ImageFolder.Stem(lqRoot, lq), lq);
         var pairs = new List<(string, string)>();
-        var missingLq = new List<string>();
+        var missingLq = new List<(string, string)>();
         var used = new HashSet<string>();
         foreach (var gt in gtFiles)
         {
             var stem = ImageFolder.Stem(gtRoot, gt);
             var lqStem = Path.Combine(Path.GetDirectoryName(stem) ?? "", Template(filenameTmpl, Path.GetFileName(stem)));
             if (lqByStem.TryGetValue(lqStem, out var lq)) { pairs.Add((gt, lq)); used.Add(lq); }
-            else missingLq.Add($"{Path.GetRelativePath(gtRoot, gt)} (expected {lqStem}.* in {lqRoot})");
+            else missingLq.Add((Path.GetRelativePath(gtRoot, gt), lqStem));
         }
         var extraLq = lqFiles.Where(l => !used.Contains(l)).Select(l => Path.GetRelativePath(lqRoot, l)).ToList();
-        if (missingLq.Count > 0 || extraLq.Count > 0)
-        {
-            var parts = new List<string>();
-            if (missingLq.Count > 0) parts.Add($"{missingLq.Count} GT file(s) without LQ: {Head(missingLq)}");
-            if (extraLq.Count > 0) parts.Add($"{extraLq.Count} LQ file(s) without GT in {gtRoot}: {Head(extraLq)}");
-            throw new InvalidDataException(
-                $"unpaired images between dataroot_gt '{gtRoot}' and dataroot_lq '{lqRoot}' (filename_tmpl '{filenameTmpl}'): {string.Join("; ", parts)}");
-        }
-        return pairs;
+        return new FolderMatch(pairs, missingLq, extraLq);
     }
 
     /// <summary>Pairs the GT names listed in <paramref name="metaInfoFile"/> with LQ names through the template

@@ -26,7 +26,7 @@ public sealed record DataLoaderOptions(int BatchSize = 1, int NumWorkers = 0, bo
     public static readonly IReadOnlySet<string> Keys = new HashSet<string>
     {
         "batch_size_per_gpu", "num_worker_per_gpu", "use_shuffle", "dataset_enlarge_ratio", "prefetch_mode",
-        "pin_memory", "persistent_workers", "num_prefetch_queue", "drop_last", "random_stream",
+        "pin_memory", "persistent_workers", "num_prefetch_queue", "drop_last", "random_stream", Checking.BadImagePolicy.Key,
     };
 
     /// <summary>Options from a dataset section, with BasicSR's defaults per phase: training shuffles and

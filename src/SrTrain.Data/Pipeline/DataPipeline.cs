@@ -1,5 +1,6 @@
 using SrTrain.Abstractions.Contracts;
 using SrTrain.Abstractions.Registry;
+using SrTrain.Data.Checking;
 using SrTrain.Data.Datasets;
 using SrTrain.Data.Loading;
 using SrTrain.Torch;
@@ -15,6 +16,9 @@ public sealed class DataPipeline : IDataPipeline
     {
         var where = $"datasets.{phaseName}";
         var dataset = CreateDataset(section, where, scale, "train");
+        // Before the first step: sizes for the scale and the patch from PNG headers (srtrain check does the full pass).
+        DatasetInspector.CheckSizes(dataset, where);
+        dataset = BadImagePolicy.Apply(dataset, section, where);
         var options = DataLoaderOptions.FromSection(section, "train", (ulong)seed, device.Type == DeviceType.Cuda, where);
         return new TrainLoader(new DataLoader(dataset, options), device);
     }
@@ -23,6 +27,7 @@ public sealed class DataPipeline : IDataPipeline
     {
         var where = $"datasets.{phaseName}";
         var dataset = CreateDataset(section, where, scale, phaseName.StartsWith("test") ? "test" : "val");
+        DatasetInspector.CheckSizes(dataset, where);
         var options = DataLoaderOptions.FromSection(section, "val", 0, device.Type == DeviceType.Cuda, where) with { BatchSize = 1, Shuffle = false, DropLast = false };
         var name = section.TryGetValue("name", out var n) && n is string s ? s : phaseName;
         return new ImageSet(name, new DataLoader(dataset, options), device);

@@ -47,6 +47,7 @@ public sealed class Trainer(ExperimentOptions options, IDataPipeline data, IImag
         long seed = o.ManualSeed ?? Random.Shared.Next(1, 10000);
         LibTorch.ManualSeed((ulong)seed);
         var device = DeviceSelection.Resolve(o, w => log.Warning("{Warning}", w));
+        StartChecks.Run(o, device, w => log.Warning("{Warning}", w));
         log.Information("SrTrain: experiment {Name}, model {Model}, device {Device}, libtorch {Version}, {Threads} threads, seed {Seed}, precision {Precision}",
                         o.Name, o.ModelType, device, LibTorch.Version, LibTorch.NumThreads, seed, o.Precision);
 

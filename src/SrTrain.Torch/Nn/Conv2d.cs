@@ -6,6 +6,10 @@ public sealed class Conv2d : Module
     public Conv2d(long inChannels, long outChannels, int kernelSize, int stride = 1, int padding = 0, int dilation = 1,
                   int groups = 1, bool bias = true, Device? device = null)
     {
+        // A zero or negative size from an option (num_feat: 0) would fail at the first forward with libtorch's message.
+        if (inChannels < 1 || outChannels < 1 || groups < 1 || kernelSize < 1 || stride < 1 || dilation < 1 || padding < 0)
+            throw new ArgumentException($"Conv2d: channels ({inChannels} in, {outChannels} out), groups ({groups}), kernel size ({kernelSize}), " +
+                                        $"stride ({stride}) and dilation ({dilation}) must be >= 1 and padding ({padding}) >= 0");
         if (inChannels % groups != 0 || outChannels % groups != 0)
             throw new ArgumentException($"Conv2d: in ({inChannels}) and out ({outChannels}) channels must be divisible by groups ({groups})");
         (InChannels, OutChannels, KernelSize, Stride, Padding, Dilation, Groups) =

@@ -5,6 +5,8 @@ public sealed class Linear : Module
 {
     public Linear(long inFeatures, long outFeatures, bool bias = true, Device? device = null)
     {
+        if (inFeatures < 1 || outFeatures < 1)
+            throw new ArgumentException($"Linear: in ({inFeatures}) and out ({outFeatures}) features must be >= 1");
         Weight = RegisterParameter("weight", Tensor.Empty([outFeatures, inFeatures], device: device));
         Bias = bias ? RegisterParameter("bias", Tensor.Empty([outFeatures], device: device)) : null;
         Init.DefaultLayerInit(Weight, Bias);
