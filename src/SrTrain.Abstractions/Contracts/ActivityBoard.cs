@@ -10,11 +10,12 @@ public static class ActivityBoard
 {
     private static readonly ConcurrentDictionary<int, (string Thread, string What, DateTime Since)> Entries = new();
 
-    /// <summary>Records that the calling thread is doing <paramref name="what"/> from now on.</summary>
-    public static void Post(string what)
+    /// <summary>Records that the calling thread is doing <paramref name="what"/> from now on, under <paramref name="who"/>
+    /// (default: the thread's name).</summary>
+    public static void Post(string what, string? who = null)
     {
         var t = Thread.CurrentThread;
-        Entries[t.ManagedThreadId] = (t.Name ?? $"thread {t.ManagedThreadId}", what, DateTime.UtcNow);
+        Entries[t.ManagedThreadId] = (who ?? t.Name ?? $"thread {t.ManagedThreadId}", what, DateTime.UtcNow);
     }
 
     /// <summary>Records that the calling thread is idle.</summary>

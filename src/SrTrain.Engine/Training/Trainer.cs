@@ -101,7 +101,7 @@ public sealed class Trainer(ExperimentOptions options, IDataPipeline data, IImag
         {
             if (done.Iter <= lastSavedIter) return lastGoodState;
             log.Information("Saving models and training states at iter {Iter} ({Why})", done.Iter, why);
-            return SaveGood(done.Epoch, done.Iter, done.Batch);
+            return SaveGood(done.Epoch, done.Iter, done.Batch) ?? lastGoodState;
         }
         string? SaveGood(int epoch, long iter, int batch)
         {
@@ -157,7 +157,7 @@ public sealed class Trainer(ExperimentOptions options, IDataPipeline data, IImag
             {
                 int batchIndex = epoch == startEpoch ? firstBatch : 0;
                 var dataWatch = Stopwatch.StartNew();
-                ActivityBoard.Post($"main loop: waiting for batch {batchIndex} of epoch {epoch} (iter {currentIter + 1})");
+                ActivityBoard.Post($"waiting for batch {batchIndex} of epoch {epoch} (iter {currentIter + 1})", "main loop");
                 foreach (var batch in loader.Epoch(epoch, batchIndex))
                 {
                     var action = GuardAction.Continue;
@@ -166,7 +166,7 @@ public sealed class Trainer(ExperimentOptions options, IDataPipeline data, IImag
                         double batchDataTime = dataWatch.Elapsed.TotalSeconds;
                         iterTime.Restart();
                         currentIter++;
-                        ActivityBoard.Post($"main loop: iter {currentIter} (epoch {epoch}, batch {batchIndex})");
+                        ActivityBoard.Post($"running iter {currentIter} (epoch {epoch}, batch {batchIndex})", "main loop");
                         inStep = true;
                         using (var scope = LibTorch.NewDisposeScope())
                         using (batch)
@@ -247,7 +247,7 @@ public sealed class Trainer(ExperimentOptions options, IDataPipeline data, IImag
                     batchIndex++;
                     progress(currentIter);
                     if (currentIter >= train.TotalIter) break;
-                    ActivityBoard.Post($"main loop: waiting for batch {batchIndex} of epoch {epoch} (iter {currentIter + 1})");
+                    ActivityBoard.Post($"waiting for batch {batchIndex} of epoch {epoch} (iter {currentIter + 1})", "main loop");
                     dataWatch.Restart();
                 }
             }
