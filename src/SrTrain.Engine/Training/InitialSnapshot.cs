@@ -5,7 +5,7 @@ using SrTrain.Torch.Nn;
 namespace SrTrain.Engine.Training;
 
 /// <summary>The state a fresh run starts from, kept in memory: the divergence guard's rollback target until the first
-/// checkpoint exists. Holds copies of every saved network (and its EMA), the optimizer and scheduler states (empty
+/// checkpoint exists. Holds CPU copies (no accelerator memory) of every saved network (and its EMA), the optimizer and scheduler states (empty
 /// moments at iteration 0) and libtorch's RNG state; restoring gives iteration 0 exactly as the run began.</summary>
 internal sealed class InitialSnapshot : IDisposable
 {
@@ -18,7 +18,7 @@ internal sealed class InitialSnapshot : IDisposable
     {
         foreach (var (_, net, ema) in model.CheckpointNetworks)
             foreach (var m in ema is null ? new[] { net } : [net, ema])
-                networks.Add((m, m.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value.Detach().Clone().DetachFromDisposeScope())));
+                networks.Add((m, m.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value.Detach().To(kv.Value.DType, Device.Cpu, copy: true).DetachFromDisposeScope())));
         (optimizers, schedulers) = model.TrainingStateTrees();
         rng = LibTorch.GetRngState().DetachFromDisposeScope();
     }
