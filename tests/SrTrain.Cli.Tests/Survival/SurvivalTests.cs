@@ -88,6 +88,24 @@ public class SurvivalTests
         AssertCheckpointsFinite(exp);
     }
 
+    /// <summary>Bad steps before the first checkpoint roll back to the initial weights kept in memory; the stop message
+    /// then names no checkpoint, and none is on disk.</summary>
+    [Fact]
+    public void NanBeforeAnyCheckpointRollsBackToTheInitialWeights()
+    {
+        var root = RepoPaths.NewTempDir("srtrain-nan0");
+        var path = Data.PsnrOptions("nan0", totalIter: 20, root, checkpointFreq: 1000);
+        var o = Load(path, "train.nan_skip_limit=2", "train.nan_rollbacks=1");
+        var e = Assert.Throws<TrainingStoppedException>(() => new Trainer(o, new FaultyPipeline(_ => true), new ImageFileWriter(), path).Run());
+        Assert.Equal(StopReason.Diverged, e.Reason);
+        Assert.Contains("up to iter 2", e.Message);
+        Assert.Contains("last good checkpoint: none (the initial weights)", e.Message);
+        Assert.Null(e.ResumableState);
+        var exp = Experiment(root, "nan0");
+        Assert.Contains("Rolled back to iter 0 (the initial weights) after 2 non-finite steps in a row; learning rate x0.5 (rollback 1 of 1)", LogText(exp));
+        Assert.Empty(Directory.GetFiles(Path.Combine(exp, "models"), "*.pth"));
+    }
+
     [Fact]
     public void NonFiniteGanStepsSkipBothNetworksAndKeepTheirWeights()
     {
