@@ -11,7 +11,8 @@ public static class BenchCommand
 {
     internal const string Usage =
         "usage: scripts/bench.sh [--only NAME,...] [--json FILE] [--threads N] [--rounds R] [--reference SCRIPT | --no-reference] [--python PATH] [--list]\n" +
-        "       scripts/bench.sh --fuzz N [--seed S] [--train-every K] [--srtrain DLL]   (option fuzzing, one srtrain process per case)";
+        "       scripts/bench.sh --fuzz N [--seed S] [--train-every K] [--srtrain DLL]   (option fuzzing, one srtrain process per case)" +
+        "       scripts/bench.sh --soak [N] [--soak-config FILE] [--threads N]   (memory soak: RSS growth over N training iterations)";
 
     /// <summary>Runs the benchmarks the arguments select; returns the exit code.</summary>
     public static int Run(string[] args)
@@ -39,6 +40,11 @@ public static class BenchCommand
             return 0;
         }
 
+        if (options.Soak is { } soakIterations)
+        {
+            if (options.Threads is { } t) LibTorch.NumThreads = t;
+            return MemorySoak.Run(soakIterations, options.SoakConfig, Console.Out);
+        }
         var benches = BenchmarkRegistry.Select(options.Only);
         LibTorch.NumThreads = options.Threads ?? LibTorch.NumThreads;
         int threads = LibTorch.NumThreads;

@@ -26,6 +26,12 @@ public sealed record BenchOptions
 
     /// <summary>The srtrain.dll the fuzzer runs (<c>--srtrain</c>; default: this checkout's Release build).</summary>
     public string? Srtrain { get; init; }
+
+    /// <summary>Iterations of the memory soak (<c>--soak [N]</c>, default 2000), or null for the timed benchmarks.</summary>
+    public int? Soak { get; init; }
+
+    /// <summary>Option file of the memory soak (<c>--soak-config FILE</c>; default <see cref="MemorySoak.DefaultConfig"/>).</summary>
+    public string? SoakConfig { get; init; }
     public bool List { get; init; }
     public bool Help { get; init; }
 
@@ -46,6 +52,8 @@ public sealed record BenchOptions
                 "--rounds" => o with { Rounds = Positive() },
                 "--reference" => o with { Reference = Value() },
                 "--no-reference" => o with { NoReference = true },
+                "--soak" => o with { Soak = i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? Positive() : 2000 },
+                "--soak-config" => o with { SoakConfig = Value() },
                 "--python" => o with { Python = Value() },
                 "--list" => o with { List = true },
                 "--fuzz" => o with { Fuzz = Positive() },

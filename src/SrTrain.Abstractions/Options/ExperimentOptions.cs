@@ -67,7 +67,11 @@ public sealed record TrainOptions(
     [OptionDoc("the generator trains every net_d_iters-th iteration; the discriminator trains every iteration")] int NetDIters = 1,
     [OptionDoc("iterations 1..net_d_init_iters train only the discriminator")] long NetDInitIters = 0,
     [OptionDoc("clip the generator's gradient norm to this value (~: no clipping)")] double? GradClipNorm = null,
-    [NoEffect("BasicSR's option for the LDL loss, which SrTrain does not implement")] object? LdlOpt = null);
+    [NoEffect("BasicSR's option for the LDL loss, which SrTrain does not implement")] object? LdlOpt = null,
+    [OptionDoc("SrTrain: after this many consecutive steps with a non-finite loss or gradient (each skipped), roll back to the last good state")] int NanSkipLimit = 10,
+    [OptionDoc("SrTrain: a rollback multiplies the learning rate by this factor (0 < factor <= 1)")] double NanLrFactor = 0.5,
+    [OptionDoc("SrTrain: rollbacks allowed before training stops with a divergence message (0: stop at the first)")] int NanRollbacks = 3,
+    [OptionDoc("SrTrain: seconds without a finished iteration before the watchdog saves state and stops (~: 10x the median iteration time, at least 300)")] double? StallTimeout = null);
 
 /// <summary>The <c>val</c> section.</summary>
 public sealed record ValOptions(

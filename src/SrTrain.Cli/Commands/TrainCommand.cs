@@ -22,10 +22,34 @@ internal static class TrainCommand
             if (o.Debug)
                 o = o with { Logger = o.Logger with { PrintFreq = 1, SaveCheckpointFreq = 8 }, Val = o.Val is null ? null : o.Val with { ValFreq = 8 } };
             var trainer = new Trainer(o, new DataPipeline(), new ImageFileWriter(), result.GetValue(opt)!.FullName);
-            var r = trainer.Run();
-            Console.WriteLine($"trained {r.LastIter} iterations; experiment folder: {r.ExperimentRoot}");
-            return 0;
+            using var signals = new TrainingSignals(m => Console.Error.WriteLine($"srtrain: {m}"));
+            try
+            {
+                var r = trainer.Run(signals.Token);
+                Console.WriteLine($"trained {r.LastIter} iterations; experiment folder: {r.ExperimentRoot}");
+                return 0;
+            }
+            catch (TrainingStoppedException e)
+            {
+                Console.Error.WriteLine($"srtrain: {e.Message}");
+                if (e.ResumableState is not null)
+                    Console.Error.WriteLine($"srtrain: resume with: {ResumeCommand(result.GetValue(opt)!.FullName, result.GetValue(set), result.GetValue(debug))}");
+                return e.Reason == StopReason.Interrupted && signals.Signal is { } signal ? TrainingSignals.ExitCodeFor(signal) : e.ExitCode;
+            }
         });
         return command;
     }
+
+    /// <summary>The command line that continues this run: the same option file and overrides, plus --auto-resume.</summary>
+    private static string ResumeCommand(string optionFile, string[]? sets, bool debug)
+    {
+        var words = new List<string> { "srtrain", "train", "-opt", optionFile };
+        foreach (var s in sets ?? []) words.AddRange(["--set", s]);
+        if (debug) words.Add("--debug");
+        words.Add("--auto-resume");
+        return string.Join(' ', words.Select(Quote));
+    }
+
+    private static string Quote(string word) =>
+        word.Length > 0 && word.All(c => char.IsLetterOrDigit(c) || "-_./=:,+@%".Contains(c)) ? word : "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 }

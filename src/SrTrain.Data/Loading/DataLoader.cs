@@ -64,9 +64,20 @@ public sealed class DataLoader
     {
         int start = batch * Options.BatchSize, end = Math.Min(start + Options.BatchSize, order.Length);
         var samples = new Sample[end - start];
-        for (int p = start; p < end; p++)
-            samples[p - start] = Dataset.Get(order[p], stream ?? SampleRng.For(Options.Seed, epoch, p));
-        return PreparedBatch.Collate(samples);
+        try
+        {
+            for (int p = start; p < end; p++)
+            {
+                // Posted for the stall watchdog: a hung read shows which sample and since when.
+                ActivityBoard.Post($"reading sample {order[p]} (epoch {epoch}, batch {batch}, position {p})");
+                samples[p - start] = Dataset.Get(order[p], stream ?? SampleRng.For(Options.Seed, epoch, p));
+            }
+            return PreparedBatch.Collate(samples);
+        }
+        finally
+        {
+            ActivityBoard.Clear();
+        }
     }
 
     /// <summary>Advances <paramref name="stream"/> past batch <paramref name="batch"/>'s draws without loading it (a

@@ -106,10 +106,19 @@ internal sealed class EpochRun : IDisposable
         lock (gate) Monitor.PulseAll(gate);
     }
 
+    private static readonly TimeSpan JoinTimeout = TimeSpan.FromSeconds(5);
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
     public void Dispose()
     {
         Stop();
-        foreach (var w in workers) w.Join();
+        // A worker blocked in a read that never returns (a hung network mount: the stall watchdog's case) is left
+        // behind rather than hanging the caller; workers are background threads, so it does not keep the process alive.
+        var deadline = DateTime.UtcNow + JoinTimeout;
+        bool joined = true;
+        foreach (var w in workers) joined &= w.Join(Max(deadline - DateTime.UtcNow, TimeSpan.Zero));
+        if (!joined) return;   // a late worker must still find its token
         stop.Dispose();
     }
 }

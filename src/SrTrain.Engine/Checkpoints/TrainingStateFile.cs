@@ -79,10 +79,18 @@ public static class TrainingStateFile
     }
 
     /// <summary>Auto-resume: the training state with the highest iteration in <paramref name="trainingStatesDir"/>, or null.</summary>
-    public static string? Latest(string trainingStatesDir) =>
+    public static string? Latest(string trainingStatesDir) => Candidates(trainingStatesDir).FirstOrDefault();
+
+    /// <summary>Every training state in <paramref name="trainingStatesDir"/>, highest iteration first (auto-resume tries
+    /// them in turn, skipping damaged ones).</summary>
+    public static IReadOnlyList<string> Candidates(string trainingStatesDir) =>
         Directory.Exists(trainingStatesDir)
             ? Directory.EnumerateFiles(trainingStatesDir, "*.state")
-                .Select(f => (File: f, Ok: long.TryParse(Path.GetFileNameWithoutExtension(f), out var i), Iter: i))
-                .Where(x => x.Ok).OrderByDescending(x => x.Iter).Select(x => x.File).FirstOrDefault()
-            : null;
+                .Select(f => (File: f, Ok: long.TryParse(Path.GetFileNameWithoutExtension(f), NumberStyles.None, CultureInfo.InvariantCulture, out var i), Iter: i))
+                .Where(x => x.Ok).OrderByDescending(x => x.Iter).Select(x => x.File).ToList()
+            : [];
+
+    /// <summary>The iteration a training-state file is named after (training_states/&lt;iter&gt;.state), or null.</summary>
+    public static long? IterOf(string statePath) =>
+        long.TryParse(Path.GetFileNameWithoutExtension(statePath), NumberStyles.None, CultureInfo.InvariantCulture, out var i) ? i : null;
 }

@@ -22,8 +22,8 @@ public sealed class EsrganModel(ExperimentOptions options, Device device) : Srga
     }
 
     /// <summary>L_D^Ra = -E[log D_Ra(x_r, x_f)] - E[log(1 - D_Ra(x_f, x_r))] (ESRGAN eq. 2), real half first,
-    /// each half backpropagated on its own and weighted 0.5 as BasicSR does.</summary>
-    protected override void DiscriminatorBackward(Tensor output)
+    /// each half backpropagated on its own and weighted 0.5 as BasicSR does; returns their detached sum.</summary>
+    protected override Tensor DiscriminatorBackward(Tensor output)
     {
         // BasicSR predicts the fakes twice: once (detached) for the real half's mean, again on the detached output for
         // the fake half. The extra forward is kept: it moves D's batch-norm statistics and spectral-norm vectors as BasicSR's does.
@@ -38,5 +38,6 @@ public sealed class EsrganModel(ExperimentOptions options, Device device) : Srga
         Log("l_d_fake", lDFake);
         Log("out_d_real", realD.Detach().Mean());
         Log("out_d_fake", fakeD.Detach().Mean());
+        return lDReal.Detach() + lDFake.Detach();
     }
 }

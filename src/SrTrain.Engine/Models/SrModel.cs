@@ -64,8 +64,11 @@ public class SrModel : TrainingModel
         var output = Forward(NetG, Lq);
         var total = AddGeneratorContentLosses(output, null);
         total!.Backward();
-        ClipGradients(NetG);
-        optimizer.Step();
+        if (StepIsFinite("net_g", total, NetG))
+        {
+            ClipGradients(NetG);
+            optimizer.Step();
+        }
         UpdateEma();
     }
 

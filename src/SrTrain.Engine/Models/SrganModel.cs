@@ -60,14 +60,17 @@ public class SrganModel : SrModel
             Log("l_g_gan", lGan);
             total = total is null ? lGan : total + lGan;
             total.Backward();
-            ClipGradients(NetG);
-            optG.Step();
+            if (StepIsFinite("net_g", total, NetG))
+            {
+                ClipGradients(NetG);
+                optG.Step();
+            }
         }
 
         NetD.RequiresGrad(true);
         optD.ZeroGrad();
-        DiscriminatorBackward(output);
-        optD.Step();
+        var lD = DiscriminatorBackward(output);
+        if (StepIsFinite("net_d", lD, NetD)) optD.Step();
         UpdateEma();
     }
 
@@ -75,8 +78,9 @@ public class SrganModel : SrModel
     protected virtual Tensor GeneratorGanLoss(Tensor output) =>
         GanLoss.Forward(Forward(NetD, output), targetIsReal: true, isDiscriminator: false);
 
-    /// <summary>Backpropagates the discriminator's losses, real and fake separately, and logs them.</summary>
-    protected virtual void DiscriminatorBackward(Tensor output)
+    /// <summary>Backpropagates the discriminator's losses, real and fake separately, and logs them; returns their
+    /// (detached) sum for the divergence check.</summary>
+    protected virtual Tensor DiscriminatorBackward(Tensor output)
     {
         var realPred = Forward(NetD, Gt);
         var lReal = GanLoss.Forward(realPred, targetIsReal: true, isDiscriminator: true);
@@ -88,6 +92,7 @@ public class SrganModel : SrModel
         Log("l_d_fake", lFake);
         Log("out_d_fake", fakePred.Detach().Mean());
         lFake.Backward();
+        return lReal.Detach() + lFake.Detach();
     }
 
     protected override IEnumerable<(string Label, Module Net, Module? Ema)> SavedNetworks()

@@ -19,6 +19,7 @@ public abstract class TrainingModel : IDisposable
     private readonly List<LrScheduler> schedulers = [];
     private readonly Dictionary<string, double> log = [];
     private readonly List<string> loadNotes = [];
+    private readonly List<string> nonFiniteParts = [];
     private ModelEma? ema;
 
     protected TrainingModel(ExperimentOptions options, Device device)
@@ -158,9 +159,30 @@ public abstract class TrainingModel : IDisposable
 
     protected void Log(string name, double value) => log[name] = value;
 
-    protected void ClearLog() => log.Clear();
+    protected void ClearLog()
+    {
+        log.Clear();
+        nonFiniteParts.Clear();
+    }
 
-    protected void UpdateEma() => ema?.Update();
+    /// <summary>The networks (net_g, net_d) whose loss or gradients were not finite in the last
+    /// <see cref="OptimizeParameters"/>, so their optimizer step was skipped; empty after a finite step.</summary>
+    public IReadOnlyList<string> NonFiniteParts => nonFiniteParts;
+
+    /// <summary>The divergence guard's per-step check (<see cref="FiniteCheck.Gradients"/>, one host sync): false, and
+    /// <paramref name="part"/> recorded in <see cref="NonFiniteParts"/>, when the step of <paramref name="net"/> must be skipped.</summary>
+    protected bool StepIsFinite(string part, Tensor? loss, Module net)
+    {
+        if (FiniteCheck.Gradients(loss, net)) return true;
+        nonFiniteParts.Add(part);
+        return false;
+    }
+
+    /// <summary>Updates net_g_ema, unless a part of this step was skipped as non-finite (the average keeps the last good weights).</summary>
+    protected void UpdateEma()
+    {
+        if (nonFiniteParts.Count == 0) ema?.Update();
+    }
 
     /// <summary>Clips the gradient norm when train.grad_clip_norm is set.</summary>
     protected void ClipGradients(Module net)
@@ -206,6 +228,9 @@ public abstract class TrainingModel : IDisposable
         yield return ("net_g", NetG, NetGEma);
     }
 
+    /// <summary>The networks a checkpoint holds: label (net_g, net_d), network and its EMA copy.</summary>
+    public IReadOnlyList<(string Label, Module Net, Module? Ema)> CheckpointNetworks => SavedNetworks().ToList();
+
     /// <summary>Writes models/&lt;label&gt;_&lt;iter&gt;.pth in BasicSR's layout: {'params': ..., 'params_ema': ...} (<see cref="NetworkFile"/>).</summary>
     public void SaveNetworks(string modelsDir, long iter)
     {
@@ -217,9 +242,12 @@ public abstract class TrainingModel : IDisposable
     /// <summary>Restores networks from models/&lt;label&gt;_&lt;iter&gt;.pth (resume), except those named in
     /// <c>path.ignore_resume_networks</c> (e.g. <c>[network_d]</c>), which keep the weights they started with
     /// (their <c>pretrain_network_*</c>), as BasicSR's check_resume does.</summary>
-    public void LoadNetworks(string modelsDir, long iter)
+    /// <param name="modelsDir">The models folder.</param>
+    /// <param name="iter">The checkpoint's iteration.</param>
+    /// <param name="all">Load every network, ignore_resume_networks too (a divergence rollback).</param>
+    public void LoadNetworks(string modelsDir, long iter, bool all = false)
     {
-        var ignored = IgnoredOnResume(Options.Path.IgnoreResumeNetworks);
+        var ignored = all ? [] : IgnoredOnResume(Options.Path.IgnoreResumeNetworks);
         foreach (var (label, net, netEma) in SavedNetworks())
         {
             if (ignored.Contains("network_" + label.Replace("net_", "", StringComparison.Ordinal))) continue;

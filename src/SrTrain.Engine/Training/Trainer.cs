@@ -20,7 +20,9 @@ public sealed record TrainingResult(string ExperimentRoot, long LastIter, IReadO
 
 /// <summary>The training loop (BasicSR's train.py): epochs over the loader, iteration counting up to
 /// total_iter, learning-rate updates, log lines every print_freq, validation every val_freq,
-/// checkpoints every save_checkpoint_freq (atomic), exact resume from a training state.</summary>
+/// checkpoints every save_checkpoint_freq (atomic), exact resume from a training state. It survives: a signal saves
+/// a state and stops (<see cref="TrainingSignals"/>), non-finite steps are skipped and rolled back
+/// (<see cref="DivergenceGuard"/>), a hang is stopped (<see cref="StallWatchdog"/>).</summary>
 public sealed class Trainer(ExperimentOptions options, IDataPipeline data, IImageWriter? imageWriter, string? optionFilePath = null)
 {
     private const string TrainPhase = "train";
@@ -30,8 +32,9 @@ public sealed class Trainer(ExperimentOptions options, IDataPipeline data, IImag
         var o = options;
         var train = o.Train ?? throw new OptionException("options: no train section");
         var paths = ExperimentPaths.ForTraining(o);
-        string? resumePath = o.Path.ResumeState ?? (o.AutoResume ? paths.LatestTrainingState() : null);
-        if (resumePath is null) paths.CreateFresh(); else paths.Create();
+        IReadOnlyList<string> resumeCandidates = o.Path.ResumeState is { } named ? [named]
+            : o.AutoResume ? TrainingStateFile.Candidates(paths.TrainingStates) : [];
+        if (resumeCandidates.Count == 0) paths.CreateFresh(); else paths.Create();
         if (optionFilePath is not null) File.Copy(optionFilePath, Path.Combine(paths.ExperimentRoot, Path.GetFileName(optionFilePath)), overwrite: true);
 
         var logFile = Path.Combine(paths.ExperimentRoot, $"train_{o.Name}_{DateTime.Now:yyyyMMdd_HHmmss}.log");
@@ -69,13 +72,19 @@ public sealed class Trainer(ExperimentOptions options, IDataPipeline data, IImag
                         loader.DatasetSize, loader.BatchesPerEpoch, totalEpochs, train.TotalIter);
 
         var validator = o.Val is not null ? new Validator(o.Val, imageWriter) : null;
+        var guard = new DivergenceGuard(train);
         long currentIter = 0;
         int startEpoch = 0, firstBatch = 0;
-        if (resumePath is not null)
+        string? lastGoodState = null;   // the divergence guard's rollback target; null: the initial snapshot
+        if (resumeCandidates.Count > 0)
         {
-            (currentIter, startEpoch, firstBatch) = Resume(resumePath, model, paths, validator, loader.BatchesPerEpoch);
-            log.Information("Resuming training from epoch {Epoch}, iter {Iter} ({Path})", startEpoch, currentIter, resumePath);
+            Func<string, (long, int, int)> resume = p => Resume(p, model, paths, validator, loader.BatchesPerEpoch);
+            (lastGoodState, (currentIter, startEpoch, firstBatch)) = o.Path.ResumeState is not null
+                ? (resumeCandidates[0], resume(resumeCandidates[0]))
+                : AutoResume.Pick(resumeCandidates, model, paths.Models, resume, w => log.Warning("{Warning}", w));
+            log.Information("Resuming training from epoch {Epoch}, iter {Iter} ({Path})", startEpoch, currentIter, lastGoodState);
         }
+        using var initial = lastGoodState is null && train.NanRollbacks > 0 ? new InitialSnapshot(model) : null;
 
         using var tb = o.Logger.UseTbLogger ? new TensorBoardWriter(paths.TensorBoard) : null;
         using var csv = CsvScalarLog.InDirectory(paths.ExperimentRoot);
@@ -86,59 +95,166 @@ public sealed class Trainer(ExperimentOptions options, IDataPipeline data, IImag
         var runStart = Stopwatch.StartNew();
         long firstIter = currentIter;
 
-        currentIter = TrainingConsole.Run(interactive, currentIter, train.TotalIter, progress =>
+        // The last finished iteration: what a state saved now (signal, error, stall) resumes from.
+        var done = (Epoch: startEpoch, Iter: currentIter, Batch: firstBatch - 1);
+        long lastSavedIter = currentIter;
+        string? SaveNow(string why)
+        {
+            if (done.Iter <= lastSavedIter) return lastGoodState;
+            log.Information("Saving models and training states at iter {Iter} ({Why})", done.Iter, why);
+            return SaveGood(done.Epoch, done.Iter, done.Batch) ?? lastGoodState;
+        }
+        string? SaveGood(int epoch, long iter, int batch)
+        {
+            // No checkpoint ever holds a non-finite weight: a diverged network is not saved over the last good state.
+            var bad = model.CheckpointNetworks.SelectMany(n => n.Ema is null ? new[] { (n.Label, n.Net) } : [(n.Label, n.Net), (n.Label + " (ema)", n.Ema)])
+                .Where(n => !FiniteCheck.Weights(n.Item2)).Select(n => n.Item1).ToList();
+            if (bad.Count > 0)
+            {
+                log.Error("Not saving the checkpoint of iter {Iter}: {Nets} hold non-finite weights; the last good state is {State}",
+                          iter, string.Join(", ", bad), lastGoodState ?? "the initial weights");
+                return null;
+            }
+            lastGoodState = SaveCheckpoint(model, paths, epoch, iter, batch, seed, validator);
+            lastSavedIter = iter;
+            guard.NoteSaved(lastGoodState);
+            return lastGoodState;
+        }
+        var stepLock = new object();
+        using var watchdog = new StallWatchdog(train.StallTimeout, stepLock, () => SaveNow("stalled"), m => log.Error("{Stall}", m));
+        bool inStep = false;
+
+        try
+        {
+            currentIter = TrainingConsole.Run(interactive, currentIter, train.TotalIter, progress =>
+            {
+                while (TrainFrom(progress)) { }
+                return currentIter;
+            });
+        }
+        catch (ThreadInterruptedException) when (watchdog.Acknowledge())
+        {
+            throw watchdog.StopException();
+        }
+        catch (Exception e) when (e is not TrainingStoppedException && !watchdog.Fired)
+        {
+            // A user error (a corrupt image, a bad option met late) stops the run: keep what it trained first.
+            if (inStep) log.Error("Stopping on an error inside iter {Iter}; the last saved state is {State}", currentIter, lastGoodState ?? "none");
+            else
+                try { SaveNow("stopping on an error"); }
+                catch (Exception saveError) { log.Error("Could not save a training state: {Error}", saveError.Message); }
+            log.Error("{Error}", e.Message);
+            throw;
+        }
+        finally
+        {
+            ActivityBoard.Clear();
+        }
+
+        // One pass of the loop from (startEpoch, firstBatch); true when the divergence guard rolled back and set them anew.
+        bool TrainFrom(Action<long> progress)
         {
             for (int epoch = startEpoch; currentIter < train.TotalIter; epoch++)
             {
                 int batchIndex = epoch == startEpoch ? firstBatch : 0;
                 var dataWatch = Stopwatch.StartNew();
+                ActivityBoard.Post($"waiting for batch {batchIndex} of epoch {epoch} (iter {currentIter + 1})", "main loop");
                 foreach (var batch in loader.Epoch(epoch, batchIndex))
                 {
-                    cancel.ThrowIfCancellationRequested();
-                    double batchDataTime = dataWatch.Elapsed.TotalSeconds;
-                    iterTime.Restart();
-                    currentIter++;
-                    using (var scope = LibTorch.NewDisposeScope())
-                    using (batch)
+                    var action = GuardAction.Continue;
+                    lock (stepLock)
                     {
-                        model.UpdateLearningRate(currentIter);
-                        model.FeedData(batch);
-                        model.OptimizeParameters(currentIter);
-                    }
-                    computeTime += iterTime.Elapsed.TotalSeconds;
-                    dataTime += batchDataTime;
-                    itersTimed++;
+                        double batchDataTime = dataWatch.Elapsed.TotalSeconds;
+                        iterTime.Restart();
+                        currentIter++;
+                        ActivityBoard.Post($"running iter {currentIter} (epoch {epoch}, batch {batchIndex})", "main loop");
+                        inStep = true;
+                        using (var scope = LibTorch.NewDisposeScope())
+                        using (batch)
+                        {
+                            model.UpdateLearningRate(currentIter);
+                            model.FeedData(batch);
+                            model.OptimizeParameters(currentIter);
+                        }
+                        inStep = false;
+                        done = (epoch, currentIter, batchIndex);
+                        computeTime += iterTime.Elapsed.TotalSeconds;
+                        dataTime += batchDataTime;
+                        itersTimed++;
+                        action = guard.AfterStep(model.NonFiniteParts.Count == 0);
+                        if (model.NonFiniteParts.Count > 0)
+                            log.Warning("Iter {Iter}: non-finite loss or gradient in {What}: optimizer step skipped ({Run} in a row, {Total} in all)",
+                                        currentIter, DivergenceGuard.Describe(model.NonFiniteParts, model.CurrentLog), guard.Consecutive, guard.Skipped);
 
-                    if (currentIter % o.Logger.PrintFreq == 0 || currentIter == train.TotalIter)
+                        if (currentIter % o.Logger.PrintFreq == 0 || currentIter == train.TotalIter)
+                        {
+                            double lr = model.CurrentLearningRates.FirstOrDefault();
+                            logged.Add(new Dictionary<string, double>(model.CurrentLog) { ["lr"] = lr });
+                            double perIter = (computeTime + dataTime) / Math.Max(itersTimed, 1);
+                            log.Information("{Line}", FormatLogLine(o.Name, epoch, currentIter, model.CurrentLearningRates,
+                                perIter, dataTime / Math.Max(itersTimed, 1), (train.TotalIter - currentIter) * perIter, model.CurrentLog));
+                            csv.Log(currentIter, epoch, lr, model.CurrentLog);
+                            tb?.AddScalars(currentIter, model.CurrentLog.ToDictionary(kv => "losses/" + kv.Key, kv => kv.Value));
+                            computeTime = dataTime = 0;
+                            itersTimed = 0;
+                        }
+
+                        if (action == GuardAction.Stop)
+                            throw new TrainingStoppedException(StopReason.Diverged,
+                                $"training diverged: {guard.Consecutive} steps in a row with a non-finite loss or gradient up to iter {currentIter} " +
+                                $"({DivergenceGuard.Describe(model.NonFiniteParts, model.CurrentLog)}) after {guard.Rollbacks} rollback(s) " +
+                                $"(learning rate x{guard.LrScale.ToString("G4", CultureInfo.InvariantCulture)}); last good checkpoint: {lastGoodState ?? "none (the initial weights)"}",
+                                TrainingStoppedException.DivergedExitCode, lastGoodState);
+                        if (action == GuardAction.RollBack)
+                        {
+                            var target = lastGoodState;
+                            if (target is not null)
+                                (currentIter, startEpoch, firstBatch) = Resume(target, model, paths, validator, loader.BatchesPerEpoch, allNetworks: true);
+                            else
+                            {
+                                initial!.Restore(model);
+                                validator?.RestoreBest([]);
+                                (currentIter, startEpoch, firstBatch) = (0, 0, 0);
+                            }
+                            guard.RolledBack(model, target);
+                            log.Warning("Rolled back to iter {Iter} ({State}) after {Limit} non-finite steps in a row; learning rate x{Scale} (rollback {N} of {Max})",
+                                        currentIter, target ?? "the initial weights", train.NanSkipLimit, guard.LrScale, guard.Rollbacks, train.NanRollbacks);
+                            done = (startEpoch, currentIter, firstBatch - 1);
+                            lastSavedIter = currentIter;
+                            progress(currentIter);
+                            return true;
+                        }
+
+                        if (currentIter % o.Logger.SaveCheckpointFreq == 0 || currentIter == train.TotalIter)
+                            using (watchdog.Suspend())
+                            {
+                                log.Information("Saving models and training states at iter {Iter}", currentIter);
+                                SaveGood(epoch, currentIter, batchIndex);
+                            }
+
+                        if (validator is not null && (currentIter % o.Val!.ValFreq == 0 || currentIter == train.TotalIter))
+                            using (watchdog.Suspend())
+                                Validate(model, validator, valSets, paths, currentIter, log, tb, csv, epoch, model.CurrentLearningRates.FirstOrDefault());
+                        watchdog.Beat(iterTime.Elapsed.TotalSeconds + batchDataTime);
+                    }
+
+                    if (cancel.IsCancellationRequested)
                     {
-                        double lr = model.CurrentLearningRates.FirstOrDefault();
-                        logged.Add(new Dictionary<string, double>(model.CurrentLog) { ["lr"] = lr });
-                        double perIter = (computeTime + dataTime) / Math.Max(itersTimed, 1);
-                        log.Information("{Line}", FormatLogLine(o.Name, epoch, currentIter, model.CurrentLearningRates,
-                            perIter, dataTime / Math.Max(itersTimed, 1), (train.TotalIter - currentIter) * perIter, model.CurrentLog));
-                        csv.Log(currentIter, epoch, lr, model.CurrentLog);
-                        tb?.AddScalars(currentIter, model.CurrentLog.ToDictionary(kv => "losses/" + kv.Key, kv => kv.Value));
-                        computeTime = dataTime = 0;
-                        itersTimed = 0;
+                        var saved = SaveNow("stop requested");
+                        throw new TrainingStoppedException(StopReason.Interrupted,
+                            $"training stopped at iter {currentIter} on request; " + (saved is null ? "no training state saved yet" : $"training state: {saved}"),
+                            130, saved);
                     }
-
-                    if (currentIter % o.Logger.SaveCheckpointFreq == 0 || currentIter == train.TotalIter)
-                    {
-                        log.Information("Saving models and training states at iter {Iter}", currentIter);
-                        SaveCheckpoint(model, paths, epoch, currentIter, batchIndex, seed, validator);
-                    }
-
-                    if (validator is not null && (currentIter % o.Val!.ValFreq == 0 || currentIter == train.TotalIter))
-                        Validate(model, validator, valSets, paths, currentIter, log, tb, csv, epoch, model.CurrentLearningRates.FirstOrDefault());
-
                     batchIndex++;
                     progress(currentIter);
                     if (currentIter >= train.TotalIter) break;
+                    ActivityBoard.Post($"waiting for batch {batchIndex} of epoch {epoch} (iter {currentIter + 1})", "main loop");
                     dataWatch.Restart();
                 }
             }
-            return currentIter;
-        });
+            return false;
+        }
+
         double secondsPerIter = runStart.Elapsed.TotalSeconds / Math.Max(currentIter - firstIter, 1);
         log.Information("End of training after {Seconds:F1} s ({PerIter:F3} s/iter). Models: {Models}", runStart.Elapsed.TotalSeconds, secondsPerIter, paths.Models);
         return new TrainingResult(paths.ExperimentRoot, currentIter, logged,
@@ -195,25 +311,28 @@ public sealed class Trainer(ExperimentOptions options, IDataPipeline data, IImag
         return sb.ToString().TrimEnd();
     }
 
-    private static void SaveCheckpoint(TrainingModel model, ExperimentPaths paths, int epoch, long iter, int batchIndex, long seed, Validator? validator)
+    /// <summary>Writes the networks, then the training state that names them: the state is the commit point (each file
+    /// atomic), so a crash in between leaves the previous checkpoint as the newest whole one. Returns the state's path.</summary>
+    private static string SaveCheckpoint(TrainingModel model, ExperimentPaths paths, int epoch, long iter, int batchIndex, long seed, Validator? validator)
     {
         model.SaveNetworks(paths.Models, iter);
         var (opts, scheds) = model.TrainingStateTrees();
         using var scope = LibTorch.NewDisposeScope();
         var best = validator?.Best.Select(kv => (kv.Key.Set, kv.Key.Metric, kv.Value.Value, kv.Value.Iter)).ToList() ?? [];
-        TrainingStateFile.Save(TrainingStateFile.PathFor(paths.TrainingStates, iter),
-                               new TrainingState(epoch, iter, batchIndex, seed, opts, scheds, LibTorch.GetRngState(), best));
+        var path = TrainingStateFile.PathFor(paths.TrainingStates, iter);
+        TrainingStateFile.Save(path, new TrainingState(epoch, iter, batchIndex, seed, opts, scheds, LibTorch.GetRngState(), best));
+        return path;
     }
 
     private static (long Iter, int Epoch, int FirstBatch) Resume(string statePath, TrainingModel model, ExperimentPaths paths, Validator? validator,
-                                                                int batchesPerEpoch)
+                                                                int batchesPerEpoch, bool allNetworks = false)
     {
         if (!File.Exists(statePath)) throw new OptionException($"path.resume_state: file not found: {statePath}");
         return TrainingStateFile.Read(statePath, state =>
         {
             int epoch = (int)state.Epoch, batch = (int)state.BatchInEpoch + 1;
             // Resume from the folder the state lives in, so a copied experiment resumes too.
-            model.LoadNetworks(TrainingStateFile.ModelsDirFor(statePath, paths.Models), state.Iter);
+            model.LoadNetworks(TrainingStateFile.ModelsDirFor(statePath, paths.Models), state.Iter, allNetworks);
             model.LoadTrainingStateTrees(state.Optimizers, state.Schedulers);
             if (state.RngState is { } rng) LibTorch.SetRngState(rng);
             validator?.RestoreBest(state.BestMetrics);

@@ -1,0 +1,172 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.RegularExpressions;
+using SrTrain.Torch.Serialization;
+using Xunit.Abstractions;
+
+namespace SrTrain.Cli.Tests.Survival;
+
+/// <summary>`srtrain train` as a child process, killed: SIGKILL at 20 random moments (checkpoints are written every
+/// iteration, so many land inside a write), each followed by --auto-resume, and SIGTERM followed by the resume command
+/// it prints, both end with weights equal bit for bit to an uninterrupted run's (CPU, same seed, one thread).</summary>
+[Collection(SerialCliCollection.Name)]
+public partial class KillResumeTests(ITestOutputHelper output)
+{
+    private const int TotalIter = 80;
+    private static readonly SmokeData Data = new();
+    private static readonly Lazy<string> Straight = new(() =>
+    {
+        var root = RepoPaths.NewTempDir("srtrain-straight");
+        var file = Options("survive", root, checkpointFreq: 1000);
+        // In a child process too: num_threads would otherwise change the test host's thread count for later tests.
+        using (var child = new Child(file))
+            Assert.True(child.Wait() == 0, child.Text);
+        return Path.Combine(root, "experiments", "survive", "models", $"net_g_{TotalIter}.pth");
+    });
+
+    /// <summary>The smoke PSNR options with one intra-op thread, so every process computes alike.</summary>
+    private static string Options(string name, string root, int checkpointFreq)
+    {
+        var file = Data.PsnrOptions(name, TotalIter, root, printFreq: 1, checkpointFreq: checkpointFreq, workers: 1);
+        File.AppendAllText(file, "\nnum_threads: 1\n");
+        return file;
+    }
+
+    [GeneratedRegex(@"iter:\s*([\d,]+)")]
+    private static partial Regex IterPattern();
+
+    /// <summary>A running `srtrain train -opt FILE --auto-resume`, its output collected, the iteration of its last log line tracked.</summary>
+    private sealed class Child : IDisposable
+    {
+        private readonly StringBuilder text = new();
+
+        public Child(string optionFile)
+        {
+            var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (var a in new[] { typeof(Program).Assembly.Location, "train", "-opt", optionFile, "--auto-resume" }) psi.ArgumentList.Add(a);
+            Process = new Process { StartInfo = psi };
+            Process.OutputDataReceived += (_, e) => Take(e.Data);
+            Process.ErrorDataReceived += (_, e) => Take(e.Data);
+            Process.Start();
+            Process.BeginOutputReadLine();
+            Process.BeginErrorReadLine();
+        }
+
+        public Process Process { get; }
+        public ManualResetEventSlim Training { get; } = new();
+        public long LastIter { get; private set; }
+
+        public string Text
+        {
+            get { lock (text) return text.ToString(); }
+        }
+
+        private void Take(string? line)
+        {
+            if (line is null) return;
+            lock (text) text.AppendLine(line);
+            var m = IterPattern().Match(line);
+            if (!m.Success) return;
+            LastIter = long.Parse(m.Groups[1].Value.Replace(",", "", StringComparison.Ordinal), CultureInfo.InvariantCulture);
+            Training.Set();
+        }
+
+        public int Wait()
+        {
+            Assert.True(Process.WaitForExit(TimeSpan.FromMinutes(3)), "srtrain did not finish");
+            Process.WaitForExit();   // drains the output
+            return Process.ExitCode;
+        }
+
+        public void Dispose()
+        {
+            if (!Process.HasExited) Process.Kill();
+            Process.Dispose();
+        }
+    }
+
+    private static void AssertSameWeights(string expected, string actual)
+    {
+        foreach (var key in new[] { "params", "params_ema" })
+        {
+            using var a = new DisposableStateDict(PthFile.LoadStateDict(expected, key));
+            using var b = new DisposableStateDict(PthFile.LoadStateDict(actual, key));
+            Assert.Equal(a.State.Keys.Order(), b.State.Keys.Order());
+            foreach (var (name, value) in a.State) TensorAssert.Equal(value, b.State[name], $"{key}.{name}");
+        }
+    }
+
+    [Fact]
+    public void TwentySigkillsEachFollowedByAutoResumeEndBitIdentical()
+    {
+        var straight = Straight.Value;
+        var root = RepoPaths.NewTempDir("srtrain-kill");
+        var file = Options("survive", root, checkpointFreq: 1);
+        var exp = Path.Combine(root, "experiments", "survive");
+        var random = new Random(20261204);
+        var watch = Stopwatch.StartNew();
+        int kills = 0, tempFilesSeen = 0;
+        for (int round = 0; round < 20; round++)
+        {
+            using var child = new Child(file);
+            // Kill at a random moment once training runs (startup is not the interesting part): with a checkpoint
+            // every iteration, a good share of the moments fall inside a write.
+            if (!child.Training.Wait(TimeSpan.FromMinutes(2))) Assert.Fail($"round {round}: no iteration logged:\n{child.Text}");
+            Thread.Sleep(random.Next(0, 250));
+            if (!child.Process.HasExited)
+            {
+                child.Process.Kill();
+                kills++;
+            }
+            child.Wait();
+            tempFilesSeen += Directory.GetFiles(Path.Combine(exp, "models"), ".*.tmp").Length
+                             + Directory.GetFiles(Path.Combine(exp, "training_states"), ".*.tmp").Length;
+            output.WriteLine($"round {round}: killed after iter {child.LastIter}");
+        }
+        using (var last = new Child(file))
+            Assert.True(last.Wait() == 0, last.Text);
+        output.WriteLine($"{kills} SIGKILLs, {tempFilesSeen} temporary file(s) left by writes cut short, {watch.Elapsed.TotalSeconds:F1} s");
+        Assert.True(kills >= 15, $"only {kills} of 20 rounds were killed mid-run");
+        AssertSameWeights(straight, Path.Combine(exp, "models", $"net_g_{TotalIter}.pth"));
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
+
+    [Fact]
+    public void SigtermSavesTheCurrentIterationAndTheResumeCommandContinuesExactly()
+    {
+        var straight = Straight.Value;
+        var root = RepoPaths.NewTempDir("srtrain-term");
+        var file = Options("survive", root, checkpointFreq: 1000);
+        var exp = Path.Combine(root, "experiments", "survive");
+        string text;
+        using (var child = new Child(file))
+        {
+            var deadline = DateTime.UtcNow.AddMinutes(2);
+            while (child.LastIter < 10 && DateTime.UtcNow < deadline && !child.Process.HasExited) Thread.Sleep(5);
+            Assert.Equal(0, SendSignal(child.Process.Id, 15));
+            Assert.Equal(143, child.Wait());
+            text = child.Text;
+        }
+        output.WriteLine(text[Math.Max(0, text.Length - 1500)..]);
+        Assert.Contains("SIGTERM received: saving a training state after the current step", text);
+        var stopped = Regex.Match(text, @"training stopped at iter (\d+) on request; training state: (\S+)");
+        Assert.True(stopped.Success, text);
+        long iter = long.Parse(stopped.Groups[1].Value, CultureInfo.InvariantCulture);
+        Assert.InRange(iter, 10, TotalIter - 1);
+        Assert.Equal(Path.Combine(exp, "training_states", $"{iter}.state"), stopped.Groups[2].Value);
+        Assert.True(File.Exists(Path.Combine(exp, "models", $"net_g_{iter}.pth")));
+        Assert.Contains($"resume with: srtrain train -opt {file} --auto-resume", text);
+        Assert.DoesNotContain("   at ", text);
+
+        using (var resumed = new Child(file))
+        {
+            Assert.True(resumed.Wait() == 0, resumed.Text);
+            Assert.Contains($"iter {iter.ToString(CultureInfo.InvariantCulture)} (", resumed.Text);   // "Resuming training from epoch E, iter N (path)"
+        }
+        AssertSameWeights(straight, Path.Combine(exp, "models", $"net_g_{TotalIter}.pth"));
+    }
+}
