@@ -111,10 +111,16 @@ public partial class KillResumeTests(ITestOutputHelper output)
         for (int round = 0; round < 20; round++)
         {
             using var child = new Child(file);
-            // Kill at a random moment once training runs (startup is not the interesting part): with a checkpoint
-            // every iteration, a good share of the moments fall inside a write.
-            if (!child.Training.Wait(TimeSpan.FromMinutes(2))) Assert.Fail($"round {round}: no iteration logged:\n{child.Text}");
-            Thread.Sleep(random.Next(0, 250));
+            var deadline = Stopwatch.StartNew();
+            while (!child.Training.Wait(100) && !child.Process.HasExited && deadline.Elapsed < TimeSpan.FromMinutes(2)) { }
+            // Resumed at total_iter (the last round's kill came after the final save): nothing is left to train.
+            if (!child.Training.IsSet && child.Wait() == 0 && child.Text.Contains($"trained {TotalIter} iterations", StringComparison.Ordinal)) break;
+            if (!child.Training.IsSet) Assert.Fail($"round {round}: no iteration logged:\n{child.Text}");
+            // Kill 1-3 iterations after the first one logged, then 0-20 ms on: progress-based, so 20 rounds fit in the run
+            // on a fast CPU as on a slow one, and with a checkpoint every iteration many kills land inside a write.
+            long killAfter = child.LastIter + random.Next(1, 4);
+            while (child.LastIter < killAfter && !child.Process.HasExited) Thread.Sleep(1);
+            Thread.Sleep(random.Next(0, 20));
             if (!child.Process.HasExited)
             {
                 child.Process.Kill();
