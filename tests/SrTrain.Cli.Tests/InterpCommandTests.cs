@@ -1,5 +1,4 @@
 using SrTrain.Tools.Interpolation;
-using SrTrain.Tools.Interpolation;
 using SrTrain.Data;
 using SrTrain.Torch.Serialization;
 

@@ -3,7 +3,7 @@ using SrTrain.Torch;
 namespace SrTrain.Tools.Reporting.Figures;
 
 /// <summary>An RGB picture as row-major HWC floats in [0, 1] (the layout of SrTrain.Data's Image), what
-/// <see cref="LabelledRow"/> draws; written through an <see cref="Contracts.IImageWriter"/> (<see cref="ToTensor"/>).</summary>
+/// <see cref="LabelledRow"/> draws; written through an <see cref="SrTrain.Abstractions.Contracts.IImageWriter"/> (<see cref="ToTensor"/>).</summary>
 public sealed record RgbPixels(int Width, int Height, float[] Hwc)
 {
     /// <summary>Value of channel <paramref name="c"/> at column <paramref name="x"/>, row <paramref name="y"/>.</summary>
