@@ -8,14 +8,14 @@ namespace SrTrain.Bench;
 /// <summary>One training step of the full ESRGAN generator (RRDBNet x4, 64 features, 23 RRDBs, growth 32) on a batch
 /// of 4 GT patches of 128 (LQ 32x32): forward, L1, backward, Adam. With <c>checkpoint</c> the trunk runs with
 /// <c>use_checkpoint: true</c> (each RRDB recomputed in the backward). Besides the time it reports the process's
-/// peak resident memory during its steps (<c>peak_rss_mib</c>, VmHWM after resetting it at preparation): run each
+/// peak resident memory during its steps (<c>peak_rss_mib</c>, VmHWM after resetting it at preparation) and its growth over the prepared network's (<c>step_rss_growth_mib</c>): run each
 /// variant alone (<c>--only rrdb_step</c>, then <c>--only rrdb_step_ckpt</c>) for figures that no earlier
 /// benchmark's freed-but-cached memory inflates. Python twins: <c>rrdb_step</c>, <c>rrdb_step_ckpt</c>
 /// (torch.utils.checkpoint per RRDB).</summary>
 public sealed class RrdbStepBenchmark(bool checkpoint) : Benchmark
 {
     private const int Batch = 4, GtSize = 128, Scale = 4;
-    private static double peakRssMib;
+    private double startRssMib;
 
     public override string Name => checkpoint ? "rrdb_step_ckpt" : "rrdb_step";
 
@@ -30,13 +30,15 @@ public sealed class RrdbStepBenchmark(bool checkpoint) : Benchmark
     {
         var workload = new Workload(checkpoint);
         PeakMemory.Reset();
+        startRssMib = PeakMemory.PeakResidentMib() ?? double.NaN;
         return workload;
     }
 
     public override IReadOnlyDictionary<string, double> Extras(double srtrainSeconds, double? referenceSeconds)
     {
-        peakRssMib = PeakMemory.PeakResidentMib() ?? double.NaN;
-        return new Dictionary<string, double> { ["peak_rss_mib"] = peakRssMib };
+        // The growth over the prepared state is the step's working memory: activations, gradients, Adam's state.
+        double peak = PeakMemory.PeakResidentMib() ?? double.NaN;
+        return new Dictionary<string, double> { ["peak_rss_mib"] = peak, ["step_rss_growth_mib"] = peak - startRssMib };
     }
 
     private sealed class Workload : IWorkload

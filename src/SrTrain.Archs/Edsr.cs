@@ -23,7 +23,7 @@ public sealed class Edsr : Module
     private readonly bool useCheckpoint;
 
     /// <remarks><c>rgbMean</c>: Per-channel mean subtracted before and added after (default DIV2K's
-    /// 0.4488, 0.4371, 0.4040); a constant, not in the state dict, as in BasicSR. <c>useCheckpoint</c>: Recomputes each body block in the backward instead of keeping its activations (gradient checkpointing): much less memory for one more body forward; same gradients.</remarks>
+    /// 0.4488, 0.4371, 0.4040); a constant, not in the state dict, as in BasicSR. <c>useCheckpoint</c>: Recomputes each body block in the backward instead of keeping its activations (gradient checkpointing): much less memory for one more body forward; the same gradients (bit for bit from the body on, on CPU).</remarks>
     public Edsr(int numInCh = 3, int numOutCh = 3, int numFeat = 64, int numBlock = 16, int upscale = 4,
                 double resScale = 1, double imgRange = 255, double[]? rgbMean = null, bool useCheckpoint = false)
     {

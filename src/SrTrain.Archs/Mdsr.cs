@@ -29,7 +29,7 @@ public sealed class Mdsr : Module
     private readonly bool useCheckpoint;
     private int upscale;
 
-    /// <remarks><c>upscales</c>: The scales with a branch (default 2, 3, 4). <c>upscale</c>: The scale <see cref="Forward(Tensor)"/> uses; must be one of <paramref name="upscales"/>. <c>useCheckpoint</c>: Recomputes each body block in the backward instead of keeping its activations (gradient checkpointing): much less memory for one more body forward; same gradients.</remarks>
+    /// <remarks><c>upscales</c>: The scales with a branch (default 2, 3, 4). <c>upscale</c>: The scale <see cref="Forward(Tensor)"/> uses; must be one of <paramref name="upscales"/>. <c>useCheckpoint</c>: Recomputes each body block in the backward instead of keeping its activations (gradient checkpointing): much less memory for one more body forward; the same gradients (bit for bit from the body on, on CPU).</remarks>
     public Mdsr(int numInCh = 3, int numOutCh = 3, int numFeat = 64, int numBlock = 16, int[]? upscales = null,
                 int upscale = 4, double resScale = 1, double imgRange = 255, double[]? rgbMean = null, bool useCheckpoint = false)
     {

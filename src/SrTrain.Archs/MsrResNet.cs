@@ -20,7 +20,7 @@ public sealed class MsrResNet : Module
     private readonly Conv2d convLast;
     private readonly bool useCheckpoint;
 
-    /// <remarks><c>useCheckpoint</c>: Recomputes each body block in the backward instead of keeping its activations (gradient checkpointing): much less memory for one more body forward; same gradients.</remarks>
+    /// <remarks><c>useCheckpoint</c>: Recomputes each body block in the backward instead of keeping its activations (gradient checkpointing): much less memory for one more body forward; the same gradients (bit for bit from the body on, on CPU).</remarks>
     public MsrResNet(int numInCh = 3, int numOutCh = 3, int numFeat = 64, int numBlock = 16, int upscale = 4, bool useCheckpoint = false)
     {
         this.useCheckpoint = useCheckpoint;

@@ -24,7 +24,7 @@ public sealed class RrdbNet : Module, ICheckpointKeyAdapter, IStatesInputRule
     private readonly Conv2d convLast;
     private readonly bool useCheckpoint;
 
-    /// <remarks><c>useCheckpoint</c>: Recomputes each body block in the backward instead of keeping its activations (gradient checkpointing): much less memory for one more body forward; same gradients.</remarks>
+    /// <remarks><c>useCheckpoint</c>: Recomputes each body block in the backward instead of keeping its activations (gradient checkpointing): much less memory for one more body forward; the same gradients (bit for bit from the body on, on CPU).</remarks>
     public RrdbNet(int numInCh = 3, int numOutCh = 3, int scale = 4, int numFeat = 64, int numBlock = 23, int numGrowCh = 32,
                    bool useCheckpoint = false)
     {

@@ -53,10 +53,11 @@ public class SrModel : TrainingModel
     {
         var optimizer = OptimizerG ?? throw new InvalidOperationException("OptimizeParameters needs a training model");
         ClearLog();
-        optimizer.ZeroGrad();
+        if (Micro.IsFirst) optimizer.ZeroGrad();
         var output = Forward(NetG, Lq);
         var total = AddGeneratorContentLosses(output, null);
-        total!.Backward();
+        Micro.Backward(total!);
+        if (!Micro.IsLast) return;   // accumulating: the optimizer steps after the last micro-batch
         ClipGradients(NetG);
         optimizer.Step();
         UpdateEma();

@@ -67,8 +67,31 @@ public abstract class TrainingModel : IDisposable
     /// <summary>Takes the batch of this iteration (its tensors stay owned by the caller's scope).</summary>
     public abstract void FeedData(SrBatch batch);
 
-    /// <summary>One optimisation step; <paramref name="currentIter"/> is 1-based.</summary>
+    /// <summary>One optimisation step; <paramref name="currentIter"/> is 1-based. Under gradient accumulation it is
+    /// called once per micro-batch (<see cref="Micro"/>): zero the gradients at the first, step at the last.</summary>
     public abstract void OptimizeParameters(long currentIter);
+
+    /// <summary>The micro-batch <see cref="OptimizeParameters"/> is working on (<see cref="MicroBatch.Single"/> without accumulation).</summary>
+    protected MicroBatch Micro { get; private set; } = MicroBatch.Single;
+
+    /// <summary>One optimizer step over <paramref name="microBatches"/> (train.accum_iter of them): each is fed and
+    /// optimised as micro-batch k of K; one batch is exactly <see cref="FeedData"/> + <see cref="OptimizeParameters"/>.</summary>
+    public virtual void OptimizeAccumulated(long currentIter, IReadOnlyList<SrBatch> microBatches)
+    {
+        try
+        {
+            for (int k = 0; k < microBatches.Count; k++)
+            {
+                Micro = new MicroBatch(k, microBatches.Count);
+                FeedData(microBatches[k]);
+                OptimizeParameters(currentIter);
+            }
+        }
+        finally
+        {
+            Micro = MicroBatch.Single;
+        }
+    }
 
     /// <summary>Builds a registered arch from an option section, on the model's device, in the
     /// configured memory format.</summary>
@@ -153,12 +176,18 @@ public abstract class TrainingModel : IDisposable
         return y.DType == DType.Float32 ? y : y.To(DType.Float32);
     }
 
-    /// <summary>Records a scalar for the log (the tensor's value leaves; the tensor stays in its scope).</summary>
-    protected void Log(string name, Tensor value) => log[name] = value.Item();
+    /// <summary>Records a scalar for the log (the tensor's value leaves; the tensor stays in its scope); under
+    /// accumulation the mean over the step's micro-batches.</summary>
+    protected void Log(string name, Tensor value) => Log(name, value.Item());
 
-    protected void Log(string name, double value) => log[name] = value;
+    protected void Log(string name, double value) =>
+        log[name] = Micro.Count == 1 ? value : log.GetValueOrDefault(name) + value / Micro.Count;
 
-    protected void ClearLog() => log.Clear();
+    /// <summary>Starts a fresh log (at the first micro-batch of a step only, so accumulated means survive).</summary>
+    protected void ClearLog()
+    {
+        if (Micro.IsFirst) log.Clear();
+    }
 
     protected void UpdateEma() => ema?.Update();
 
