@@ -122,7 +122,8 @@ public abstract class TrainingModel : IDisposable
         }
         // net_g and net_g_ema usually load the same entry and convert alike: one line for each note.
         // (The entry note names the file itself.)
-        foreach (var line in new[] { report.Entry is null ? null : $"{where}: {report.Entry}", report.Conversion is null ? null : $"{where}: {path}: {report.Conversion}" })
+        var keyLines = report.KeyLines(net.StateDict().Count - report.Keys.MissingKeys.Count).Select(l => $"{where}: {path}: {l}");
+        foreach (var line in new[] { report.Entry is null ? null : $"{where}: {report.Entry}", report.Conversion is null ? null : $"{where}: {path}: {report.Conversion}" }.Concat(keyLines))
             if (line is not null && !loadNotes.Contains(line)) loadNotes.Add(line);
     }
 
