@@ -1,4 +1,5 @@
 using SrTrain.Archs.Blocks;
+using SrTrain.Abstractions.Contracts;
 using SrTrain.Abstractions.Registry;
 using SrTrain.Torch;
 using SrTrain.Torch.Nn;
@@ -15,7 +16,7 @@ namespace SrTrain.Archs;
 /// settable, so <c>--scale</c> chooses the branch).</summary>
 [Arch("MDSR")]
 [ScaleOption("upscale", 2, 3, 4)]
-public sealed class Mdsr : Module
+public sealed class Mdsr : Module, IMultiScaleNetwork
 {
     private readonly Tensor mean;
     private readonly double imgRange;
@@ -52,6 +53,9 @@ public sealed class Mdsr : Module
 
     /// <summary>The scales this network has branches for.</summary>
     public IReadOnlyList<int> Upscales => upscales;
+
+    /// <summary>Whether MDSR has a branch for <paramref name="scale"/>.</summary>
+    public bool SupportsScale(int scale) => Array.IndexOf(upscales, scale) >= 0;
 
     /// <summary>img_range: inputs are scaled by it after the mean shift.</summary>
     public double ImgRange => imgRange;

@@ -60,9 +60,16 @@ public sealed class DataLoader
     {
         int start = batch * Options.BatchSize, end = Math.Min(start + Options.BatchSize, order.Length);
         var samples = new Sample[end - start];
+        // A multi-scale dataset's batches are each of one scale, drawn per batch (MDSR / VDSR training).
+        int? scale = Dataset is IMultiScaleDataset ms ? ms.DrawScale(Options.Seed, epoch, batch) : null;
         for (int p = start; p < end; p++)
-            samples[p - start] = Dataset.Get(order[p], SampleRng.For(Options.Seed, epoch, p));
-        return PreparedBatch.Collate(samples);
+        {
+            var rng = SampleRng.For(Options.Seed, epoch, p);
+            samples[p - start] = scale is { } s ? ((IMultiScaleDataset)Dataset).Get(order[p], rng, s) : Dataset.Get(order[p], rng);
+        }
+        var prepared = PreparedBatch.Collate(samples);
+        prepared.Scale = scale;
+        return prepared;
     }
 
     internal SrBatch ToBatch(int epoch, int index, PreparedBatch prepared)
@@ -75,7 +82,7 @@ public sealed class DataLoader
             lq = MakeTensor(prepared.Lq, prepared.LqShape)!;
             gt = MakeTensor(prepared.Gt, prepared.GtShape);
             var names = prepared.LqPaths.Zip(prepared.GtPaths, (l, g) => Path.GetFileNameWithoutExtension(l ?? g ?? "")).ToList();
-            return new SrBatch(lq, gt, names) { LqPaths = prepared.LqPaths, GtPaths = prepared.GtPaths, Epoch = epoch, Index = index };
+            return new SrBatch(lq, gt, names) { LqPaths = prepared.LqPaths, GtPaths = prepared.GtPaths, Epoch = epoch, Index = index, Scale = prepared.Scale };
         }
         catch
         {

@@ -45,6 +45,7 @@ public class SrModel : TrainingModel
 
     public override void FeedData(SrBatch batch)
     {
+        UseBatchScale(batch);
         lq = batch.Lq;
         gt = batch.Gt;
     }

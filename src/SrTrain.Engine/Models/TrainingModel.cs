@@ -210,25 +210,58 @@ public abstract class TrainingModel : IDisposable
     public Module InferenceNet => NetGEma ?? NetG;
 
     /// <summary>Super-resolves <paramref name="lq"/> without gradients in eval mode (optionally x8
-    /// self-ensemble, optionally tiled), restoring the training mode afterwards.</summary>
-    public Tensor Test(Tensor lq, bool selfEnsemble = false, int tile = 0, int tilePad = 10)
+    /// self-ensemble, optionally tiled), restoring the training mode afterwards. <paramref name="scale"/> (a
+    /// multi-scale validation set's) runs a multi-scale network at that scale instead of the run's.</summary>
+    public Tensor Test(Tensor lq, bool selfEnsemble = false, int tile = 0, int tilePad = 10, int? scale = null)
     {
         var net = InferenceNet;
         bool wasTraining = net.Training;
+        int s = scale ?? Options.Scale;
+        // Without a set scale, a network that multi-scale batches switched runs at its configured scale again.
+        int? target = scale ?? configuredUpscale;
+        int? previousScale = target is { } t ? SelectScale(net, t, "a validation set's scale") : null;
         net.Eval();
         try
         {
             using var _ = LibTorch.NoGrad();
             var rule = InputRule.Of(net);
-            Func<Tensor, Tensor> run = x => InputPadding.Run(t => Forward(net, t), x, rule, Options.Scale);
-            if (tile > 0) { var inner = run; run = x => TiledInference.Run(inner, x, tile, tilePad, Options.Scale); }
+            Func<Tensor, Tensor> run = x => InputPadding.Run(t => Forward(net, t), x, rule, s);
+            if (tile > 0) { var inner = run; run = x => TiledInference.Run(inner, x, tile, tilePad, s); }
             return selfEnsemble ? SelfEnsemble.Run(run, lq) : run(lq);
         }
         finally
         {
             net.Train(wasTraining);
+            if (previousScale is { } p) ((IMultiScaleNetwork)net).Upscale = p;
         }
     }
+
+    /// <summary>Sets a multi-scale network (<see cref="IMultiScaleNetwork"/>) to <paramref name="scale"/> and returns
+    /// its previous scale; any other network must already be at that scale.</summary>
+    protected static int SelectScale(Module net, int scale, string why)
+    {
+        if (net is IMultiScaleNetwork ms && ms.SupportsScale(scale))
+        {
+            int previous = ms.Upscale;
+            ms.Upscale = scale;
+            return previous;
+        }
+        throw new OptionException(net is IMultiScaleNetwork
+            ? $"{why} is x{scale}, which network_g ({net.GetType().Name}) has no branch for"
+            : $"{why} is x{scale}, but network_g ({net.GetType().Name}) runs at one scale: multi-scale data needs MDSR, VDSR or SRCNN");
+    }
+
+    /// <summary>Runs net_g (and net_g_ema) at a multi-scale batch's scale (<see cref="SrBatch.Scale"/>); nothing for other batches.</summary>
+    protected void UseBatchScale(SrBatch batch)
+    {
+        if (batch.Scale is not { } scale) return;
+        int previous = SelectScale(NetG, scale, "the training batch's scale");
+        configuredUpscale ??= previous;
+        if (NetGEma is not null) SelectScale(NetGEma, scale, "the training batch's scale");
+    }
+
+    /// <summary>net_g's own scale (its upscale option) once multi-scale batches have switched it; null before.</summary>
+    private int? configuredUpscale;
 
     /// <summary>Networks saved with each checkpoint, by label (net_g, net_d).</summary>
     protected virtual IEnumerable<(string Label, Module Net, Module? Ema)> SavedNetworks()
