@@ -61,7 +61,7 @@ public sealed class GradientAccumulationTests
           optim_g: {type: Adam, lr: 1.0e-3, betas: [0.9, 0.99]}
           optim_d: {type: Adam, lr: 1.0e-3, betas: [0.9, 0.99]}
           pixel_opt: {type: L1Loss, loss_weight: 0.01}
-          gan_opt: {type: GANLoss, gan_type: vanilla, loss_weight: 0.1}
+          gan_opt: {type: GANLoss, gan_type: vanilla, loss_weight: 1.0}
         """;
 
     [Fact]
@@ -76,8 +76,11 @@ public sealed class GradientAccumulationTests
         var options = OptionFile.Bind(YamlOptionReader.ReadText(yaml, "accum.yml"), "accum.yml");
         using var scope = LibTorch.NewDisposeScope();
         LibTorch.ManualSeed(7);
-        var lq = Tensor.Rand([Steps, Micro * MicroSize, 3, 8, 8]);
-        var gt = Tensor.Rand([Steps, Micro * MicroSize, 3, 16, 16]);
+        // Brightness rising over the batch: each micro-batch's discriminator outputs differ from the others', so
+        // relativistic averages taken per micro-batch (instead of over the whole batch) would show.
+        var ramp = Tensor.Linspace(0.1, 1.0, Micro * MicroSize).Reshape([1, Micro * MicroSize, 1, 1, 1]);
+        var lq = Tensor.Rand([Steps, Micro * MicroSize, 3, 8, 8]) * ramp;
+        var gt = Tensor.Rand([Steps, Micro * MicroSize, 3, 16, 16]) * ramp;
         LibTorch.ManualSeed(1);
         using var whole = Trainer.CreateModel(options, Device.Cpu);
         LibTorch.ManualSeed(1);
