@@ -11,6 +11,8 @@ public static class BenchmarkRegistry
         new TrainStepBenchmark(),
         new TrainStepBenchmark(channelsLast: true),
         new TrainStepBenchmark(channelsLast: true, bf16: true),
+        new RrdbStepBenchmark(checkpoint: false),
+        new RrdbStepBenchmark(checkpoint: true),
         new LoaderBenchmark(),
         new LoaderCacheBenchmark(),
     ];

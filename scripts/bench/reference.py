@@ -91,6 +91,45 @@ def train_step_bf16():
     return _train_step()
 
 
+def _rrdb_step(checkpoint):
+    """Twin of RrdbStepBenchmark: RRDBNet x4 (64/23/32), batch 4 of GT 128 (LQ 32), fwd + L1 + bwd + Adam, fp32;
+    with checkpoint each RRDB of the trunk runs under torch.utils.checkpoint."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "fixtures"))
+    from archs_ref import RRDBNet
+    from torch.utils.checkpoint import checkpoint as run_checkpointed
+    torch.manual_seed(0)
+    net = RRDBNet(3, 3, scale=4, num_feat=64, num_block=23, num_grow_ch=32)
+    if checkpoint:
+        blocks = list(net.body)
+        net.body.forward = lambda x: _run_blocks(blocks, x, run_checkpointed)
+    adam = torch.optim.Adam(net.parameters(), lr=1e-4, betas=(0.9, 0.99))
+    lq = torch.rand(4, 3, 32, 32)
+    gt = torch.rand(4, 3, 128, 128)
+    loss = torch.nn.L1Loss()
+
+    def step():
+        adam.zero_grad(set_to_none=True)
+        loss(net(lq), gt).backward()
+        adam.step()
+    return step
+
+
+def _run_blocks(blocks, x, run_checkpointed):
+    for b in blocks:
+        x = run_checkpointed(b, x, use_reentrant=True)
+    return x
+
+
+@bench("rrdb_step")
+def rrdb_step():
+    return _rrdb_step(False)
+
+
+@bench("rrdb_step_ckpt")
+def rrdb_step_ckpt():
+    return _rrdb_step(True)
+
+
 class _PairedSubImages(torch.utils.data.Dataset):
     """BasicSR's PairedImageDataset in the train phase, as its code does it: file bytes -> cv2.imdecode ->
     float32 / 255 (imfrombytes), paired_random_crop, augment (hflip, vflip, rot90 as a transpose),

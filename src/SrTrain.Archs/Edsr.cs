@@ -20,12 +20,14 @@ public sealed class Edsr : Module
     private readonly Conv2d convAfterBody;
     private readonly Sequential upsample;
     private readonly Conv2d convLast;
+    private readonly bool useCheckpoint;
 
     /// <remarks><c>rgbMean</c>: Per-channel mean subtracted before and added after (default DIV2K's
-    /// 0.4488, 0.4371, 0.4040); a constant, not in the state dict, as in BasicSR.</remarks>
+    /// 0.4488, 0.4371, 0.4040); a constant, not in the state dict, as in BasicSR. <c>useCheckpoint</c>: Recomputes each body block in the backward instead of keeping its activations (gradient checkpointing): much less memory for one more body forward; the same gradients (bit for bit from the body on, on CPU).</remarks>
     public Edsr(int numInCh = 3, int numOutCh = 3, int numFeat = 64, int numBlock = 16, int upscale = 4,
-                double resScale = 1, double imgRange = 255, double[]? rgbMean = null)
+                double resScale = 1, double imgRange = 255, double[]? rgbMean = null, bool useCheckpoint = false)
     {
+        this.useCheckpoint = useCheckpoint;
         Upscale = upscale;
         this.imgRange = imgRange;
         mean = RegisterBuffer("mean", MeanShift.MeanTensor(rgbMean, numInCh), persistent: false);
@@ -46,7 +48,7 @@ public sealed class Edsr : Module
         using var scope = LibTorch.NewDisposeScope();
         var m = mean.To(x.DType);
         var feat = convFirst.Forward((x - m) * imgRange);
-        var res = convAfterBody.Forward(body.Forward(feat)) + feat;
+        var res = convAfterBody.Forward(useCheckpoint ? Checkpoint.Sequential(body, feat) : body.Forward(feat)) + feat;
         var y = convLast.Forward(upsample.Forward(res));
         return (y / imgRange + m).MoveToOuterScope();
     }

@@ -1,4 +1,5 @@
 using SrTrain.Archs.Blocks;
+using SrTrain.Abstractions.Contracts;
 using SrTrain.Abstractions.Registry;
 using SrTrain.Torch;
 using SrTrain.Torch.Nn;
@@ -15,7 +16,7 @@ namespace SrTrain.Archs;
 /// settable, so <c>--scale</c> chooses the branch).</summary>
 [Arch("MDSR")]
 [ScaleOption("upscale", 2, 3, 4)]
-public sealed class Mdsr : Module
+public sealed class Mdsr : Module, IMultiScaleNetwork
 {
     private readonly Tensor mean;
     private readonly double imgRange;
@@ -26,12 +27,14 @@ public sealed class Mdsr : Module
     private readonly Conv2d convAfterBody;
     private readonly ModuleList upsample;
     private readonly Conv2d convLast;
+    private readonly bool useCheckpoint;
     private int upscale;
 
-    /// <remarks><c>upscales</c>: The scales with a branch (default 2, 3, 4). <c>upscale</c>: The scale <see cref="Forward(Tensor)"/> uses; must be one of <paramref name="upscales"/>.</remarks>
+    /// <remarks><c>upscales</c>: The scales with a branch (default 2, 3, 4). <c>upscale</c>: The scale <see cref="Forward(Tensor)"/> uses; must be one of <paramref name="upscales"/>. <c>useCheckpoint</c>: Recomputes each body block in the backward instead of keeping its activations (gradient checkpointing): much less memory for one more body forward; the same gradients (bit for bit from the body on, on CPU).</remarks>
     public Mdsr(int numInCh = 3, int numOutCh = 3, int numFeat = 64, int numBlock = 16, int[]? upscales = null,
-                int upscale = 4, double resScale = 1, double imgRange = 255, double[]? rgbMean = null)
+                int upscale = 4, double resScale = 1, double imgRange = 255, double[]? rgbMean = null, bool useCheckpoint = false)
     {
+        this.useCheckpoint = useCheckpoint;
         this.upscales = upscales ?? [2, 3, 4];
         if (this.upscales.Length == 0 || this.upscales.Distinct().Count() != this.upscales.Length)
             throw new ArgumentException($"upscales must list distinct scales, got [{string.Join(", ", this.upscales)}]");
@@ -50,6 +53,9 @@ public sealed class Mdsr : Module
 
     /// <summary>The scales this network has branches for.</summary>
     public IReadOnlyList<int> Upscales => upscales;
+
+    /// <summary>Whether MDSR has a branch for <paramref name="scale"/>.</summary>
+    public bool SupportsScale(int scale) => Array.IndexOf(upscales, scale) >= 0;
 
     /// <summary>img_range: inputs are scaled by it after the mean shift.</summary>
     public double ImgRange => imgRange;
@@ -73,7 +79,7 @@ public sealed class Mdsr : Module
         using var scope = LibTorch.NewDisposeScope();
         var m = mean.To(x.DType);
         var feat = preProcess[branch].Forward(convFirst.Forward((x - m) * imgRange));
-        var res = convAfterBody.Forward(body.Forward(feat)) + feat;
+        var res = convAfterBody.Forward(useCheckpoint ? Checkpoint.Sequential(body, feat) : body.Forward(feat)) + feat;
         var y = convLast.Forward(upsample[branch].Forward(res));
         return (y / imgRange + m).MoveToOuterScope();
     }

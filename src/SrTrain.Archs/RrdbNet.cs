@@ -22,9 +22,13 @@ public sealed class RrdbNet : Module, ICheckpointKeyAdapter, IStatesInputRule
     private readonly Conv2d convUp2;
     private readonly Conv2d convHr;
     private readonly Conv2d convLast;
+    private readonly bool useCheckpoint;
 
-    public RrdbNet(int numInCh = 3, int numOutCh = 3, int scale = 4, int numFeat = 64, int numBlock = 23, int numGrowCh = 32)
+    /// <remarks><c>useCheckpoint</c>: Recomputes each body block in the backward instead of keeping its activations (gradient checkpointing): much less memory for one more body forward; the same gradients (bit for bit from the body on, on CPU).</remarks>
+    public RrdbNet(int numInCh = 3, int numOutCh = 3, int scale = 4, int numFeat = 64, int numBlock = 23, int numGrowCh = 32,
+                   bool useCheckpoint = false)
     {
+        this.useCheckpoint = useCheckpoint;
         if (scale is not (1 or 2 or 4))
             throw new ArgumentException($"RRDBNet supports scale 1, 2 or 4 (two x2 nearest upsamplings after a pixel unshuffle), not {scale}");
         Scale = scale;
@@ -62,6 +66,8 @@ public sealed class RrdbNet : Module, ICheckpointKeyAdapter, IStatesInputRule
         return EsrganReleaseLayout.ToBasicSR(state);
     }
 
+    private Tensor RunBody(Tensor feat) => useCheckpoint ? Checkpoint.Sequential(body, feat) : body.Forward(feat);
+
     public override Tensor Forward(Tensor x)
     {
         using var scope = LibTorch.NewDisposeScope();
@@ -70,7 +76,7 @@ public sealed class RrdbNet : Module, ICheckpointKeyAdapter, IStatesInputRule
             throw new ArgumentException(
                 $"RRDBNet x{Scale} pixel-unshuffles its input by {r}: height and width must be multiples of {r}, got [{string.Join(", ", x.Shape)}] (pad the image first)");
         var feat = convFirst.Forward(r > 1 ? F.PixelUnshuffle(x, r) : x);
-        feat = feat + convBody.Forward(body.Forward(feat));       // ESRGAN Fig. 4: global residual over the trunk
+        feat = feat + convBody.Forward(RunBody(feat));       // ESRGAN Fig. 4: global residual over the trunk
         feat = F.LeakyRelu(convUp1.Forward(F.Interpolate(feat, 2.0, InterpolationMode.Nearest)), 0.2);
         feat = F.LeakyRelu(convUp2.Forward(F.Interpolate(feat, 2.0, InterpolationMode.Nearest)), 0.2);
         return convLast.Forward(F.LeakyRelu(convHr.Forward(feat), 0.2)).MoveToOuterScope();

@@ -1,3 +1,4 @@
+using SrTrain.Abstractions.Contracts;
 using SrTrain.Abstractions.Registry;
 using SrTrain.Torch;
 using SrTrain.Torch.Nn;
@@ -12,7 +13,7 @@ namespace SrTrain.Archs;
 /// num_feat2 (n2 = 32), upscale. Keys <c>conv1.*</c>, <c>conv2.*</c>, <c>conv3.*</c>.</summary>
 [Arch("SRCNN")]
 [ScaleOption("upscale", 1, 2, 3, 4)]
-public sealed class Srcnn : Module
+public sealed class Srcnn : Module, IMultiScaleNetwork
 {
     private readonly Conv2d conv1;
     private readonly Conv2d conv2;
@@ -27,7 +28,18 @@ public sealed class Srcnn : Module
         conv3 = Register("conv3", new Conv2d(numFeat2, numOutCh, 5, padding: 2));
     }
 
-    public int Upscale { get; }
+    /// <summary>The factor the input is bicubic-upsampled by (1: already upsampled); settable, so one network trains on several
+    /// scales (VDSR's multi-scale training).</summary>
+    public int Upscale
+    {
+        get => upscale;
+        set => upscale = value >= 1 ? value : throw new ArgumentException($"upscale must be >= 1, got {value}");
+    }
+
+    private int upscale;
+
+    /// <summary>Any scale >= 1: the network only sees the bicubic-upsampled image.</summary>
+    public bool SupportsScale(int scale) => scale >= 1;
 
     public override Tensor Forward(Tensor x)
     {

@@ -1,3 +1,4 @@
+using SrTrain.Abstractions.Contracts;
 using SrTrain.Abstractions.Registry;
 using SrTrain.Torch;
 using SrTrain.Torch.Nn;
@@ -11,7 +12,7 @@ namespace SrTrain.Archs;
 /// <c>conv_first.*</c>, <c>body.N.*</c> (num_layer - 2 convs), <c>conv_last.*</c>.</summary>
 [Arch("VDSR")]
 [ScaleOption("upscale", 1, 2, 3, 4)]
-public sealed class Vdsr : Module
+public sealed class Vdsr : Module, IMultiScaleNetwork
 {
     private readonly Conv2d convFirst;
     private readonly Sequential body;
@@ -28,7 +29,18 @@ public sealed class Vdsr : Module
         convLast = Register("conv_last", new Conv2d(numFeat, numOutCh, 3, padding: 1));
     }
 
-    public int Upscale { get; }
+    /// <summary>The factor the input is bicubic-upsampled by (1: already upsampled); settable, so one network trains on several
+    /// scales (VDSR's multi-scale training).</summary>
+    public int Upscale
+    {
+        get => upscale;
+        set => upscale = value >= 1 ? value : throw new ArgumentException($"upscale must be >= 1, got {value}");
+    }
+
+    private int upscale;
+
+    /// <summary>Any scale >= 1: the network only sees the bicubic-upsampled image.</summary>
+    public bool SupportsScale(int scale) => scale >= 1;
 
     public override Tensor Forward(Tensor x)
     {

@@ -45,10 +45,10 @@ public sealed class ArchInfoTests
     public void ListsParametersWithBasicsrDefaults()
     {
         var rrdb = ArchInfo.Get("RRDBNet");
-        Assert.Equal(["num_in_ch", "num_out_ch", "scale", "num_feat", "num_block", "num_grow_ch"], rrdb.Parameters.Select(p => p.Key));
+        Assert.Equal(["num_in_ch", "num_out_ch", "scale", "num_feat", "num_block", "num_grow_ch", "use_checkpoint"], rrdb.Parameters.Select(p => p.Key));
         Assert.Equal(23, rrdb.Parameters.Single(p => p.Key == "num_block").Default);
         var edsr = ArchInfo.Get("EDSR");
-        Assert.Equal(["num_in_ch", "num_out_ch", "num_feat", "num_block", "upscale", "res_scale", "img_range", "rgb_mean"],
+        Assert.Equal(["num_in_ch", "num_out_ch", "num_feat", "num_block", "upscale", "res_scale", "img_range", "rgb_mean", "use_checkpoint"],
                      edsr.Parameters.Select(p => p.Key));
         Assert.Contains(ArchInfo.List("*"), a => a.Name == "UNetDiscriminatorSN");
     }

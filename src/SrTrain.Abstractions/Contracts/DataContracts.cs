@@ -29,6 +29,9 @@ public sealed class SrBatch(Tensor lq, Tensor? gt, IReadOnlyList<string> names) 
     /// <summary>Position of the batch in its epoch.</summary>
     public int Index { get; init; }
 
+    /// <summary>The batch's scale when the training set is multi-scale (<c>scales: [2, 3, 4]</c>), else null (the run's <c>scale</c>).</summary>
+    public int? Scale { get; init; }
+
     /// <summary>Number of samples.</summary>
     public int Count => (int)Lq.Size(0);
 
@@ -39,7 +42,7 @@ public sealed class SrBatch(Tensor lq, Tensor? gt, IReadOnlyList<string> names) 
         var lq = Lq.To(device).DetachFromDisposeScope();
         var gt = Gt?.To(device).DetachFromDisposeScope();
         Dispose();
-        return new SrBatch(lq, gt, Names) { LqPaths = LqPaths, GtPaths = GtPaths, Epoch = Epoch, Index = Index };
+        return new SrBatch(lq, gt, Names) { LqPaths = LqPaths, GtPaths = GtPaths, Epoch = Epoch, Index = Index, Scale = Scale };
     }
 
     public void Dispose()
@@ -69,6 +72,10 @@ public interface IImageSet
 {
     string Name { get; }
     int Count { get; }
+
+    /// <summary>The scale of this set's images when its section names one (<c>val_x2: {scale: 2, ...}</c>, multi-scale
+    /// validation), else null (the run's <c>scale</c>).</summary>
+    int? Scale => null;
 
     /// <summary>Batches of one image each (N = 1), created on the calling thread.</summary>
     IEnumerable<SrBatch> Images();

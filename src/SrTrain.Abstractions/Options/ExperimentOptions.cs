@@ -67,6 +67,7 @@ public sealed record TrainOptions(
     [OptionDoc("the generator trains every net_d_iters-th iteration; the discriminator trains every iteration")] int NetDIters = 1,
     [OptionDoc("iterations 1..net_d_init_iters train only the discriminator")] long NetDInitIters = 0,
     [OptionDoc("clip the generator's gradient norm to this value (~: no clipping)")] double? GradClipNorm = null,
+    [OptionDoc("SrTrain: gradient accumulation, micro-batches of batch_size_per_gpu per optimizer step (losses scaled by 1/K; iterations, logs, EMA and schedules count optimizer steps)")] int AccumIter = 1,
     [NoEffect("BasicSR's option for the LDL loss, which SrTrain does not implement")] object? LdlOpt = null,
     [OptionDoc("SrTrain: after this many consecutive steps with a non-finite loss or gradient (each skipped), roll back to the last good state")] int NanSkipLimit = 10,
     [OptionDoc("SrTrain: a rollback multiplies the learning rate by this factor (0 < factor <= 1)")] double NanLrFactor = 0.5,

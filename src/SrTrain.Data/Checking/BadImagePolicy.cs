@@ -19,16 +19,19 @@ public static class BadImagePolicy
         return value?.ToLowerInvariant() switch
         {
             null or "fail" => dataset,
-            "skip" => new SkippingDataset(dataset, report ?? (m => Console.Error.WriteLine($"srtrain: warning: {m}"))),
+            "skip" when dataset is IMultiScaleDataset multi => new SkippingMultiScaleDataset(multi, report ?? Warn),
+            "skip" => new SkippingDataset(dataset, report ?? Warn),
             _ => throw new OptionException($"{where}.{Key}: '{value}' is not one of fail, skip"),
         };
     }
+
+    private static void Warn(string message) => Console.Error.WriteLine($"srtrain: warning: {message}");
 }
 
 /// <summary>A dataset whose unreadable samples (corrupt or truncated files: <see cref="ImageReadException"/>) are
 /// replaced by the next readable sample in index order; each bad file is reported once. Deterministic: the
 /// replacement depends only on the index and which files are bad, not on thread timing.</summary>
-public sealed class SkippingDataset(IImageDataset inner, Action<string> report) : IImageDataset
+public class SkippingDataset(IImageDataset inner, Action<string> report) : IImageDataset
 {
     private readonly HashSet<string> reported = [];
 
@@ -37,14 +40,17 @@ public sealed class SkippingDataset(IImageDataset inner, Action<string> report) 
 
     public int Count => inner.Count;
 
-    public Sample Get(int index, SampleRng rng)
+    public Sample Get(int index, SampleRng rng) => FirstReadable(index, at => inner.Get(at, rng));
+
+    /// <summary>Loads sample <paramref name="index"/> with <paramref name="load"/>, or the next readable one.</summary>
+    protected Sample FirstReadable(int index, Func<int, Sample> load)
     {
         for (int tries = 0; tries < inner.Count; tries++)
         {
             int at = (index + tries) % inner.Count;
             try
             {
-                return inner.Get(at, rng);
+                return load(at);
             }
             catch (ImageReadException e)
             {
@@ -55,4 +61,12 @@ public sealed class SkippingDataset(IImageDataset inner, Action<string> report) 
         }
         throw new InvalidDataException($"on_bad_image: skip: no image of the dataset ({inner.Count} samples) can be read");
     }
+}
+
+/// <summary><see cref="SkippingDataset"/> for a multi-scale dataset: batches keep their drawn scale.</summary>
+public sealed class SkippingMultiScaleDataset(IMultiScaleDataset inner, Action<string> report) : SkippingDataset(inner, report), IMultiScaleDataset
+{
+    public IReadOnlyList<int> Scales => inner.Scales;
+
+    public Sample Get(int index, SampleRng rng, int scale) => FirstReadable(index, at => inner.Get(at, rng, scale));
 }

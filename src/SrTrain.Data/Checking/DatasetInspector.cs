@@ -70,6 +70,11 @@ public static class DatasetInspector
                 CheckSingles(where, bicubic.Paths.ToList(), bicubic.Options.IsTrain ? bicubic.Options.GtSize : null, deep: false, report,
                              colourAndDuplicates: false);
                 break;
+            case MultiScalePairedImageDataset multi:
+                foreach (var paired in multi.PerScale)
+                    CheckPairs(where, paired.Pairs.ToList(), paired.Options.Scale, paired.Options.IsTrain ? paired.Options.GtSize : null,
+                               paired.Options.IsTrain, deep: false, report, colourAndDuplicates: false);
+                break;
             case ConcatDataset:
                 break;   // its parts were checked when they were built through the registry
         }

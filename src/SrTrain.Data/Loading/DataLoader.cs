@@ -64,15 +64,20 @@ public sealed class DataLoader
     {
         int start = batch * Options.BatchSize, end = Math.Min(start + Options.BatchSize, order.Length);
         var samples = new Sample[end - start];
+        // A multi-scale dataset's batches are each of one scale, drawn per batch (MDSR / VDSR training).
+        int? scale = Dataset is IMultiScaleDataset ms ? ms.DrawScale(Options.Seed, epoch, batch) : null;
         try
         {
             for (int p = start; p < end; p++)
             {
                 // Posted for the stall watchdog: a hung read shows which sample and since when.
                 ActivityBoard.Post($"reading sample {order[p]} (epoch {epoch}, batch {batch}, position {p})");
-                samples[p - start] = Dataset.Get(order[p], stream ?? SampleRng.For(Options.Seed, epoch, p));
+                var rng = stream ?? SampleRng.For(Options.Seed, epoch, p);
+                samples[p - start] = scale is { } s ? ((IMultiScaleDataset)Dataset).Get(order[p], rng, s) : Dataset.Get(order[p], rng);
             }
-            return PreparedBatch.Collate(samples);
+            var prepared = PreparedBatch.Collate(samples);
+            prepared.Scale = scale;
+            return prepared;
         }
         finally
         {
@@ -82,10 +87,13 @@ public sealed class DataLoader
 
     /// <summary>Advances <paramref name="stream"/> past batch <paramref name="batch"/>'s draws without loading it (a
     /// resumed run's workers catch up with the batches it has already seen).</summary>
-    internal void Skip(int[] order, int batch, SampleRng stream)
+    internal void Skip(int epoch, int[] order, int batch, SampleRng stream)
     {
         int start = batch * Options.BatchSize, end = Math.Min(start + Options.BatchSize, order.Length);
-        for (int p = start; p < end; p++) Dataset.SkipDraws(order[p], stream);
+        int? scale = Dataset is IMultiScaleDataset ms ? ms.DrawScale(Options.Seed, epoch, batch) : null;
+        for (int p = start; p < end; p++)
+            if (scale is { } s) ((IMultiScaleDataset)Dataset).SkipDraws(order[p], stream, s);
+            else Dataset.SkipDraws(order[p], stream);
     }
 
     // BasicSR's loader without workers draws from the main process's random module, seeded once with the seed and
@@ -101,7 +109,7 @@ public sealed class DataLoader
         for (int e = 0; e <= epoch; e++)
         {
             var order = Order(e);
-            for (int b = 0; b < (e == epoch ? batch : BatchesPerEpoch); b++) Skip(order, b, stream);
+            for (int b = 0; b < (e == epoch ? batch : BatchesPerEpoch); b++) Skip(e, order, b, stream);
         }
         mainStream = (stream, epoch, batch);
         return stream;
@@ -125,7 +133,7 @@ public sealed class DataLoader
             lq = MakeTensor(prepared.Lq, prepared.LqShape)!;
             gt = MakeTensor(prepared.Gt, prepared.GtShape);
             var names = prepared.LqPaths.Zip(prepared.GtPaths, (l, g) => Path.GetFileNameWithoutExtension(l ?? g ?? "")).ToList();
-            return new SrBatch(lq, gt, names) { LqPaths = prepared.LqPaths, GtPaths = prepared.GtPaths, Epoch = epoch, Index = index };
+            return new SrBatch(lq, gt, names) { LqPaths = prepared.LqPaths, GtPaths = prepared.GtPaths, Epoch = epoch, Index = index, Scale = prepared.Scale };
         }
         catch
         {

@@ -72,7 +72,7 @@ internal sealed class EpochRun : IDisposable
         {
             stream = loader.WorkerStream(worker);
             // A resumed epoch: this worker's earlier batches were seen before the interruption; replay their draws.
-            for (; own < firstBatch && own < total; own += count) loader.Skip(order, own, stream);
+            for (; own < firstBatch && own < total; own += count) loader.Skip(epoch, order, own, stream);
         }
         while (true)
         {

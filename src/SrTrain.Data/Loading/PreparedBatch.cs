@@ -10,6 +10,7 @@ internal sealed class PreparedBatch
     public float[]? Lq, Gt;
     public long[]? LqShape, GtShape;
     public string?[] LqPaths = [], GtPaths = [];
+    public int? Scale;
 
     public static PreparedBatch Collate(IReadOnlyList<Sample> samples)
     {

@@ -26,11 +26,16 @@ public sealed class DataPipeline : IDataPipeline
     public IImageSet CreateImageSet(string phaseName, Dictionary<string, object?> section, int scale, Device device)
     {
         var where = $"datasets.{phaseName}";
-        var dataset = CreateDataset(section, where, scale, phaseName.StartsWith("test") ? "test" : "val");
+        // A set with its own scale (multi-scale validation: val_x2 {scale: 2}, val_x3 {scale: 3}, ...) is run and
+        // logged at that scale, its name suffixed _x<scale> so each scale's metrics stay apart.
+        int? ownScale = section.TryGetValue("scale", out var sv) && sv is not null
+            ? (int)OptionConversion.Convert(sv, typeof(int), $"{where}.scale")! : null;
+        var dataset = CreateDataset(section, where, ownScale ?? scale, phaseName.StartsWith("test") ? "test" : "val");
         DatasetInspector.CheckSizes(dataset, where);
         var options = DataLoaderOptions.FromSection(section, "val", 0, device.Type == DeviceType.Cuda, where) with { BatchSize = 1, Shuffle = false, DropLast = false };
         var name = section.TryGetValue("name", out var n) && n is string s ? s : phaseName;
-        return new ImageSet(name, new DataLoader(dataset, options), device);
+        if (ownScale is { } x && !name.EndsWith($"_x{x}", StringComparison.Ordinal)) name += $"_x{x}";
+        return new ImageSet(name, new DataLoader(dataset, options), device, ownScale);
     }
 
     private static IImageDataset CreateDataset(Dictionary<string, object?> section, string where, int scale, string phase) =>
@@ -49,9 +54,10 @@ public sealed class DataPipeline : IDataPipeline
         public void Dispose() { }
     }
 
-    private sealed class ImageSet(string name, DataLoader loader, Device device) : IImageSet
+    private sealed class ImageSet(string name, DataLoader loader, Device device, int? scale) : IImageSet
     {
         public string Name { get; } = name;
+        public int? Scale { get; } = scale;
         public int Count => loader.Dataset.Count;
         public IEnumerable<SrBatch> Images() => loader.Epoch(0).Select(b => b.To(device));
     }

@@ -11,7 +11,36 @@ public sealed record CheckpointLoadReport(LoadStateDictResult Keys, string? Entr
 {
     /// <summary>Entry and conversion notes in one line for the log; null when there is nothing to say.</summary>
     public string? Note => string.Join("; ", new[] { Entry, Conversion }.Where(n => n is not null)) is { Length: > 0 } n ? n : null;
+
+    /// <summary>Keys of a non-strict load that were skipped because their shapes differ (BasicSR's <c>.ignore</c>
+    /// keys): e.g. an x2 network's upsampler loaded into an x3 one.</summary>
+    public IReadOnlyList<KeyShapes> ShapeMismatches { get; init; } = [];
+
+    /// <summary>What a non-strict load left out, one line per kind (empty when everything matched): the keys
+    /// skipped for their shape, the network's keys the checkpoint lacks, the checkpoint's keys the network lacks.</summary>
+    public IReadOnlyList<string> KeyLines(int loaded)
+    {
+        var lines = new List<string>();
+        if (ShapeMismatches.Count > 0)
+            lines.Add($"skipped {ShapeMismatches.Count} key(s) whose shape differs (kept the network's initial values): " +
+                      string.Join(", ", ShapeMismatches.Select(k => $"{k.Key} {Format(k.Checkpoint)} in the checkpoint, {Format(k.Network)} in the network")));
+        var missing = Keys.MissingKeys.Except(ShapeMismatches.Select(k => k.Key)).ToList();
+        if (missing.Count > 0) lines.Add($"not in the checkpoint ({missing.Count}, kept the network's initial values): {string.Join(", ", missing.Select(k => NetworkShape(k)))}");
+        if (Keys.UnexpectedKeys.Count > 0) lines.Add($"not in the network ({Keys.UnexpectedKeys.Count}, ignored): {string.Join(", ", Keys.UnexpectedKeys)}");
+        if (lines.Count > 0) lines.Insert(0, $"loaded {loaded} key(s) non-strictly");
+        return lines;
+    }
+
+    /// <summary>Shapes of the network's keys, for naming missing keys with their shapes.</summary>
+    public IReadOnlyDictionary<string, long[]> NetworkShapes { get; init; } = new Dictionary<string, long[]>();
+
+    private string NetworkShape(string key) => NetworkShapes.TryGetValue(key, out var s) ? $"{key} {Format(s)}" : key;
+
+    private static string Format(long[] shape) => $"[{string.Join(", ", shape)}]";
 }
+
+/// <summary>A key whose tensor has one shape in the checkpoint and another in the network.</summary>
+public sealed record KeyShapes(string Key, long[] Checkpoint, long[] Network);
 
 /// <summary>Loads checkpoint weights into a network the way BasicSR's <c>load_network</c> does, and a little more,
 /// for every loader (<c>path.pretrain_network_*</c>, resume, <c>srtrain infer</c>, <c>test</c>, <c>interp</c>): reads the
@@ -63,14 +92,26 @@ public static class ArchCheckpoint
     /// <summary>The one path from a weights file into a network: reads the entry <paramref name="paramKey"/> (then
     /// <paramref name="fallbackKeys"/>, <c>params</c>, the file's only state dict), converts its keys and loads them.
     /// A key layout that cannot be converted is an <see cref="ArgumentException"/>, a mismatch with
-    /// <paramref name="strict"/> a <see cref="StateDictMismatchException"/>; the file's tensors are freed either way.</summary>
+    /// <paramref name="strict"/> a <see cref="StateDictMismatchException"/>; without it, keys whose shapes differ are
+    /// skipped and reported (<see cref="CheckpointLoadReport.ShapeMismatches"/>). The file's tensors are freed either way.</summary>
     public static CheckpointLoadReport LoadFile(Module net, string path, string? paramKey, bool strict, IReadOnlyList<string?>? fallbackKeys = null)
     {
         var state = StateDictFile.Read(path, paramKey, out var entryNote, fallbackKeys);
         try
         {
             var converted = ConvertKeys(net, state, out var keysNote);
-            return new CheckpointLoadReport(net.LoadStateDict(converted, strict), entryNote, keysNote);
+            var own = net.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value.Shape.ToArray());
+            // Non-strict, BasicSR skips keys whose shapes differ (renames them '.ignore') instead of failing: that is
+            // what lets an x2 model initialise an x3/x4 one (EDSR paper, section 4.2) with only the upsampler new.
+            var mismatched = strict ? [] : converted
+                .Where(kv => own.TryGetValue(kv.Key, out var shape) && !shape.SequenceEqual(kv.Value.Shape))
+                .Select(kv => new KeyShapes(kv.Key, kv.Value.Shape.ToArray(), own[kv.Key])).ToList();
+            foreach (var k in mismatched) converted.Remove(k.Key);
+            return new CheckpointLoadReport(net.LoadStateDict(converted, strict), entryNote, keysNote)
+            {
+                ShapeMismatches = mismatched,
+                NetworkShapes = own,
+            };
         }
         finally
         {

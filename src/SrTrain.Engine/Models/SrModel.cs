@@ -52,6 +52,7 @@ public class SrModel : TrainingModel
 
     public override void FeedData(SrBatch batch)
     {
+        UseBatchScale(batch);
         lq = batch.Lq;
         gt = batch.Gt;
     }
@@ -60,10 +61,12 @@ public class SrModel : TrainingModel
     {
         var optimizer = OptimizerG ?? throw new InvalidOperationException("OptimizeParameters needs a training model");
         ClearLog();
-        optimizer.ZeroGrad();
+        if (Micro.IsFirst) optimizer.ZeroGrad();
         var output = Forward(NetG, Lq);
         var total = AddGeneratorContentLosses(output, null);
-        total!.Backward();
+        Micro.Backward(total!);
+        if (!Micro.IsLast) return;   // accumulating: the optimizer steps after the last micro-batch
+        // The guard checks the accumulated gradients: a non-finite micro-batch leaves them non-finite.
         if (StepIsFinite("net_g", total, NetG))
         {
             ClipGradients(NetG);

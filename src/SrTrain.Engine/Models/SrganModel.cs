@@ -51,7 +51,7 @@ public class SrganModel : SrModel
         var (optG, optD) = (OptimizerG!, OptimizerD ?? throw new InvalidOperationException("OptimizeParameters needs a training model"));
         ClearLog();   // as BasicSR's fresh log_dict: a D-only iteration must not report the last G step's losses
         NetD.RequiresGrad(false);
-        optG.ZeroGrad();
+        if (Micro.IsFirst) optG.ZeroGrad();
         var output = Forward(NetG, Lq);
         if (TrainsGenerator(currentIter))
         {
@@ -59,17 +59,19 @@ public class SrganModel : SrModel
             var lGan = GeneratorGanLoss(output);
             Log("l_g_gan", lGan);
             total = total is null ? lGan : total + lGan;
-            total.Backward();
-            if (StepIsFinite("net_g", total, NetG))
+            Micro.Backward(total);
+            if (Micro.IsLast && StepIsFinite("net_g", total, NetG))
             {
                 ClipGradients(NetG);
                 optG.Step();
             }
         }
 
+        // Accumulating, D's gradients gather over the micro-batches too and it steps after the last one.
         NetD.RequiresGrad(true);
-        optD.ZeroGrad();
+        if (Micro.IsFirst) optD.ZeroGrad();
         var lD = DiscriminatorBackward(output);
+        if (!Micro.IsLast) return;
         if (StepIsFinite("net_d", lD, NetD)) optD.Step();
         UpdateEma();
     }
@@ -86,12 +88,12 @@ public class SrganModel : SrModel
         var lReal = GanLoss.Forward(realPred, targetIsReal: true, isDiscriminator: true);
         Log("l_d_real", lReal);
         Log("out_d_real", realPred.Detach().Mean());
-        lReal.Backward();
+        Micro.Backward(lReal);
         var fakePred = Forward(NetD, output.Detach().Clone());
         var lFake = GanLoss.Forward(fakePred, targetIsReal: false, isDiscriminator: true);
         Log("l_d_fake", lFake);
         Log("out_d_fake", fakePred.Detach().Mean());
-        lFake.Backward();
+        Micro.Backward(lFake);
         return lReal.Detach() + lFake.Detach();
     }
 

@@ -68,8 +68,31 @@ public abstract class TrainingModel : IDisposable
     /// <summary>Takes the batch of this iteration (its tensors stay owned by the caller's scope).</summary>
     public abstract void FeedData(SrBatch batch);
 
-    /// <summary>One optimisation step; <paramref name="currentIter"/> is 1-based.</summary>
+    /// <summary>One optimisation step; <paramref name="currentIter"/> is 1-based. Under gradient accumulation it is
+    /// called once per micro-batch (<see cref="Micro"/>): zero the gradients at the first, step at the last.</summary>
     public abstract void OptimizeParameters(long currentIter);
+
+    /// <summary>The micro-batch <see cref="OptimizeParameters"/> is working on (<see cref="MicroBatch.Single"/> without accumulation).</summary>
+    protected MicroBatch Micro { get; private set; } = MicroBatch.Single;
+
+    /// <summary>One optimizer step over <paramref name="microBatches"/> (train.accum_iter of them): each is fed and
+    /// optimised as micro-batch k of K; one batch is exactly <see cref="FeedData"/> + <see cref="OptimizeParameters"/>.</summary>
+    public virtual void OptimizeAccumulated(long currentIter, IReadOnlyList<SrBatch> microBatches)
+    {
+        try
+        {
+            for (int k = 0; k < microBatches.Count; k++)
+            {
+                Micro = new MicroBatch(k, microBatches.Count);
+                FeedData(microBatches[k]);
+                OptimizeParameters(currentIter);
+            }
+        }
+        finally
+        {
+            Micro = MicroBatch.Single;
+        }
+    }
 
     /// <summary>Builds a registered arch from an option section, on the model's device, in the
     /// configured memory format.</summary>
@@ -100,7 +123,8 @@ public abstract class TrainingModel : IDisposable
         }
         // net_g and net_g_ema usually load the same entry and convert alike: one line for each note.
         // (The entry note names the file itself.)
-        foreach (var line in new[] { report.Entry is null ? null : $"{where}: {report.Entry}", report.Conversion is null ? null : $"{where}: {path}: {report.Conversion}" })
+        var keyLines = report.KeyLines(net.StateDict().Count - report.Keys.MissingKeys.Count).Select(l => $"{where}: {path}: {l}");
+        foreach (var line in new[] { report.Entry is null ? null : $"{where}: {report.Entry}", report.Conversion is null ? null : $"{where}: {path}: {report.Conversion}" }.Concat(keyLines))
             if (line is not null && !loadNotes.Contains(line)) loadNotes.Add(line);
     }
 
@@ -154,13 +178,17 @@ public abstract class TrainingModel : IDisposable
         return y.DType == DType.Float32 ? y : y.To(DType.Float32);
     }
 
-    /// <summary>Records a scalar for the log (the tensor's value leaves; the tensor stays in its scope).</summary>
-    protected void Log(string name, Tensor value) => log[name] = value.Item();
+    /// <summary>Records a scalar for the log (the tensor's value leaves; the tensor stays in its scope); under
+    /// accumulation the mean over the step's micro-batches.</summary>
+    protected void Log(string name, Tensor value) => Log(name, value.Item());
 
-    protected void Log(string name, double value) => log[name] = value;
+    protected void Log(string name, double value) =>
+        log[name] = Micro.Count == 1 ? value : log.GetValueOrDefault(name) + value / Micro.Count;
 
+    /// <summary>Starts a fresh log (at the first micro-batch of a step only, so accumulated means survive).</summary>
     protected void ClearLog()
     {
+        if (!Micro.IsFirst) return;
         log.Clear();
         nonFiniteParts.Clear();
     }
@@ -202,25 +230,58 @@ public abstract class TrainingModel : IDisposable
     public Module InferenceNet => NetGEma ?? NetG;
 
     /// <summary>Super-resolves <paramref name="lq"/> without gradients in eval mode (optionally x8
-    /// self-ensemble, optionally tiled), restoring the training mode afterwards.</summary>
-    public Tensor Test(Tensor lq, bool selfEnsemble = false, int tile = 0, int tilePad = 10)
+    /// self-ensemble, optionally tiled), restoring the training mode afterwards. <paramref name="scale"/> (a
+    /// multi-scale validation set's) runs a multi-scale network at that scale instead of the run's.</summary>
+    public Tensor Test(Tensor lq, bool selfEnsemble = false, int tile = 0, int tilePad = 10, int? scale = null)
     {
         var net = InferenceNet;
         bool wasTraining = net.Training;
+        int s = scale ?? Options.Scale;
+        // Without a set scale, a network that multi-scale batches switched runs at its configured scale again.
+        int? target = scale ?? configuredUpscale;
+        int? previousScale = target is { } t ? SelectScale(net, t, "a validation set's scale") : null;
         net.Eval();
         try
         {
             using var _ = LibTorch.NoGrad();
             var rule = InputRule.Of(net);
-            Func<Tensor, Tensor> run = x => InputPadding.Run(t => Forward(net, t), x, rule, Options.Scale);
-            if (tile > 0) { var inner = run; run = x => TiledInference.Run(inner, x, tile, tilePad, Options.Scale); }
+            Func<Tensor, Tensor> run = x => InputPadding.Run(t => Forward(net, t), x, rule, s);
+            if (tile > 0) { var inner = run; run = x => TiledInference.Run(inner, x, tile, tilePad, s); }
             return selfEnsemble ? SelfEnsemble.Run(run, lq) : run(lq);
         }
         finally
         {
             net.Train(wasTraining);
+            if (previousScale is { } p) ((IMultiScaleNetwork)net).Upscale = p;
         }
     }
+
+    /// <summary>Sets a multi-scale network (<see cref="IMultiScaleNetwork"/>) to <paramref name="scale"/> and returns
+    /// its previous scale; any other network must already be at that scale.</summary>
+    protected static int SelectScale(Module net, int scale, string why)
+    {
+        if (net is IMultiScaleNetwork ms && ms.SupportsScale(scale))
+        {
+            int previous = ms.Upscale;
+            ms.Upscale = scale;
+            return previous;
+        }
+        throw new OptionException(net is IMultiScaleNetwork
+            ? $"{why} is x{scale}, which network_g ({net.GetType().Name}) has no branch for"
+            : $"{why} is x{scale}, but network_g ({net.GetType().Name}) runs at one scale: multi-scale data needs MDSR, VDSR or SRCNN");
+    }
+
+    /// <summary>Runs net_g (and net_g_ema) at a multi-scale batch's scale (<see cref="SrBatch.Scale"/>); nothing for other batches.</summary>
+    protected void UseBatchScale(SrBatch batch)
+    {
+        if (batch.Scale is not { } scale) return;
+        int previous = SelectScale(NetG, scale, "the training batch's scale");
+        configuredUpscale ??= previous;
+        if (NetGEma is not null) SelectScale(NetGEma, scale, "the training batch's scale");
+    }
+
+    /// <summary>net_g's own scale (its upscale option) once multi-scale batches have switched it; null before.</summary>
+    private int? configuredUpscale;
 
     /// <summary>Networks saved with each checkpoint, by label (net_g, net_d).</summary>
     protected virtual IEnumerable<(string Label, Module Net, Module? Ema)> SavedNetworks()

@@ -67,7 +67,9 @@ public sealed class Trainer(ExperimentOptions options, IDataPipeline data, IImag
         if (loader.BatchesPerEpoch == 0)
             throw new OptionException($"datasets.train: {loader.DatasetSize} sample(s) do not fill one batch of batch_size_per_gpu " +
                                       $"({trainSection.GetValueOrDefault("batch_size_per_gpu")}): add images or lower batch_size_per_gpu");
-        long totalEpochs = (long)Math.Ceiling(train.TotalIter / (double)Math.Max(loader.BatchesPerEpoch, 1));
+        int accum = GradientAccumulation.MicroBatchesPerStep(train, loader.BatchesPerEpoch);
+        if (accum > 1) log.Information("Gradient accumulation: {K} micro-batches per optimizer step (train.accum_iter)", accum);
+        long totalEpochs = (long)Math.Ceiling(train.TotalIter / (double)Math.Max(loader.BatchesPerEpoch / accum, 1));
         log.Information("Training statistics: samples {Samples}, batches per epoch {Batches}, total epochs {Epochs}, iters {Iters}",
                         loader.DatasetSize, loader.BatchesPerEpoch, totalEpochs, train.TotalIter);
 
@@ -159,8 +161,15 @@ public sealed class Trainer(ExperimentOptions options, IDataPipeline data, IImag
                 int batchIndex = epoch == startEpoch ? firstBatch : 0;
                 var dataWatch = Stopwatch.StartNew();
                 ActivityBoard.Post($"waiting for batch {batchIndex} of epoch {epoch} (iter {currentIter + 1})", "main loop");
+                using var pending = new GradientAccumulation(accum);
                 foreach (var batch in loader.Epoch(epoch, batchIndex))
                 {
+                    // With train.accum_iter K, an iteration is K batches (an epoch's last < K are dropped).
+                    if (!pending.Add(batch))
+                    {
+                        batchIndex++;
+                        continue;
+                    }
                     var action = GuardAction.Continue;
                     lock (stepLock)
                     {
@@ -170,11 +179,10 @@ public sealed class Trainer(ExperimentOptions options, IDataPipeline data, IImag
                         ActivityBoard.Post($"running iter {currentIter} (epoch {epoch}, batch {batchIndex})", "main loop");
                         inStep = true;
                         using (var scope = LibTorch.NewDisposeScope())
-                        using (batch)
+                        using (pending)
                         {
                             model.UpdateLearningRate(currentIter);
-                            model.FeedData(batch);
-                            model.OptimizeParameters(currentIter);
+                            model.OptimizeAccumulated(currentIter, pending.Batches);
                         }
                         inStep = false;
                         done = (epoch, currentIter, batchIndex);

@@ -35,7 +35,7 @@ public sealed class Validator(ValOptions options, IImageWriter? writer)
             using var scope = LibTorch.NewDisposeScope();
             using (batch)
             {
-                var sr = model.Test(batch.Lq, options.SelfEnsemble, options.Tile, options.TilePad);
+                var sr = model.Test(batch.Lq, options.SelfEnsemble, options.Tile, options.TilePad, set.Scale);
                 var name = batch.Names[0];
                 if (imageDir is not null && options.SaveImg && writer is not null)
                 {
