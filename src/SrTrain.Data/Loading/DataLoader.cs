@@ -21,30 +21,48 @@ public sealed class DataLoader
     public IImageDataset Dataset { get; }
     public DataLoaderOptions Options { get; }
 
-    /// <summary>Samples visited per epoch (dataset size x enlarge ratio).</summary>
-    public int SamplesPerEpoch => checked(Dataset.Count * Options.EnlargeRatio);
+    /// <summary>Samples this rank visits per epoch: dataset size x enlarge ratio, split over the replicas (rounded up,
+    /// as BasicSR's EnlargedSampler: every rank gets the same count).</summary>
+    public int SamplesPerEpoch => TotalSize / Options.NumReplicas;
+
+    /// <summary>Positions of one epoch over all ranks: dataset size x enlarge ratio rounded up to a multiple of the replicas.</summary>
+    public int TotalSize
+    {
+        get
+        {
+            int n = checked(Dataset.Count * Options.EnlargeRatio), r = Options.NumReplicas;
+            return checked((n + r - 1) / r * r);
+        }
+    }
 
     /// <summary>Batches per epoch after drop_last.</summary>
     public int BatchesPerEpoch => Options.DropLast ? SamplesPerEpoch / Options.BatchSize : (SamplesPerEpoch + Options.BatchSize - 1) / Options.BatchSize;
 
-    /// <summary>The dataset indices of one epoch, in visiting order.</summary>
+    /// <summary>The dataset indices this rank visits in one epoch, in order: positions Rank, Rank + NumReplicas, ... of
+    /// a permutation of <see cref="TotalSize"/> positions drawn from (seed, epoch), identical on every rank; a position
+    /// maps to sample position % dataset size (BasicSR's EnlargedSampler).</summary>
     public int[] Order(int epoch)
     {
-        int n = SamplesPerEpoch;
-        var order = new int[n];
-        for (int i = 0; i < n; i++) order[i] = i;
+        int total = TotalSize;
+        var all = new int[total];
+        for (int i = 0; i < total; i++) all[i] = i;
         if (Options.Shuffle)
         {
             var rng = SampleRng.For(Options.Seed, epoch, -1);
-            for (int i = n - 1; i > 0; i--)
+            for (int i = total - 1; i > 0; i--)
             {
                 int j = rng.NextInt(i + 1);
-                (order[i], order[j]) = (order[j], order[i]);
+                (all[i], all[j]) = (all[j], all[i]);
             }
         }
-        for (int i = 0; i < n; i++) order[i] %= Dataset.Count;
+        var order = new int[SamplesPerEpoch];
+        for (int p = 0; p < order.Length; p++) order[p] = all[GlobalPosition(p)] % Dataset.Count;
         return order;
     }
+
+    /// <summary>Where this rank's epoch position <paramref name="p"/> lies in the epoch over all ranks; a sample's crop
+    /// and flips are drawn from it, so N ranks of batch B see exactly the samples of one rank of batch N x B.</summary>
+    public int GlobalPosition(int p) => p * Options.NumReplicas + Options.Rank;
 
     /// <summary>The batches of <paramref name="epoch"/> from <paramref name="firstBatch"/> on (a resumed run
     /// skips what it has seen without loading it). Each <see cref="SrBatch"/> is owned by the caller (dispose it).</summary>
@@ -61,7 +79,7 @@ public sealed class DataLoader
         int start = batch * Options.BatchSize, end = Math.Min(start + Options.BatchSize, order.Length);
         var samples = new Sample[end - start];
         for (int p = start; p < end; p++)
-            samples[p - start] = Dataset.Get(order[p], SampleRng.For(Options.Seed, epoch, p));
+            samples[p - start] = Dataset.Get(order[p], SampleRng.For(Options.Seed, epoch, GlobalPosition(p)));
         return PreparedBatch.Collate(samples);
     }
 

@@ -57,6 +57,7 @@ public class SrModel : TrainingModel
         var output = Forward(NetG, Lq);
         var total = AddGeneratorContentLosses(output, null);
         total!.Backward();
+        SyncGradients(NetG);
         ClipGradients(NetG);
         optimizer.Step();
         UpdateEma();

@@ -55,6 +55,7 @@ public class SrganModel : SrModel
             Log("l_g_gan", lGan);
             total = total is null ? lGan : total + lGan;
             total.Backward();
+            SyncGradients(NetG);
             ClipGradients(NetG);
             optG.Step();
         }
@@ -62,6 +63,7 @@ public class SrganModel : SrModel
         NetD.RequiresGrad(true);
         optD.ZeroGrad();
         DiscriminatorBackward(output);
+        SyncGradients(NetD);
         optD.Step();
         UpdateEma();
     }

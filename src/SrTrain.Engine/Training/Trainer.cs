@@ -25,18 +25,26 @@ public sealed class Trainer(ExperimentOptions options, IDataPipeline data, IImag
 {
     private const string TrainPhase = "train";
 
+    /// <summary>Data-parallel training: this process is one rank (null: one process). Rank 0 alone writes the
+    /// experiment folder, logs, validates and saves; every rank trains on its shard of each epoch.</summary>
+    public DataParallel? Parallel { get; init; }
+
     public TrainingResult Run(CancellationToken cancel = default)
     {
         var o = options;
         var train = o.Train ?? throw new OptionException("options: no train section");
         var paths = ExperimentPaths.ForTraining(o);
+        var dp = Parallel;
+        bool main = dp?.IsMain ?? true;
         string? resumePath = o.Path.ResumeState ?? (o.AutoResume ? paths.LatestTrainingState() : null);
-        if (resumePath is null) paths.CreateFresh(); else paths.Create();
-        if (optionFilePath is not null) File.Copy(optionFilePath, Path.Combine(paths.ExperimentRoot, Path.GetFileName(optionFilePath)), overwrite: true);
+        dp?.Barrier();   // every rank has chosen its resume state before rank 0 archives or creates the folder
+        if (!main) { }
+        else if (resumePath is null) paths.CreateFresh(); else paths.Create();
+        if (main && optionFilePath is not null) File.Copy(optionFilePath, Path.Combine(paths.ExperimentRoot, Path.GetFileName(optionFilePath)), overwrite: true);
 
         var logFile = Path.Combine(paths.ExperimentRoot, $"train_{o.Name}_{DateTime.Now:yyyyMMdd_HHmmss}.log");
-        bool interactive = TrainingConsole.IsInteractive;
-        using var log = new LoggerConfiguration()
+        bool interactive = main && TrainingConsole.IsInteractive;
+        using var log = !main ? DataParallelLog.ForOtherRanks(dp!.Rank) : new LoggerConfiguration()
             .WriteToConsole(interactive)
             .WriteTo.File(logFile, outputTemplate: "{Timestamp:yyyy-MM-dd HH:mm:ss,fff} {Level:u4}: {Message:lj}{NewLine}{Exception}",
                           formatProvider: CultureInfo.InvariantCulture)
@@ -45,6 +53,7 @@ public sealed class Trainer(ExperimentOptions options, IDataPipeline data, IImag
 
         if (o.NumThreads is { } threads) LibTorch.NumThreads = threads;
         long seed = o.ManualSeed ?? Random.Shared.Next(1, 10000);
+        if (dp is not null) seed = dp.FromMain(seed);   // one seed: the ranks share the epoch permutation and crops
         LibTorch.ManualSeed((ulong)seed);
         var device = DeviceSelection.Resolve(o, w => log.Warning("{Warning}", w));
         log.Information("SrTrain: experiment {Name}, model {Model}, device {Device}, libtorch {Version}, {Threads} threads, seed {Seed}, precision {Precision}",
@@ -56,7 +65,8 @@ public sealed class Trainer(ExperimentOptions options, IDataPipeline data, IImag
 
         var trainSection = o.Datasets.TryGetValue(TrainPhase, out var ts) && ts is Dictionary<string, object?> tsd
             ? tsd : throw new OptionException("datasets.train is required for training");
-        using var loader = data.CreateTrainLoader(TrainPhase, trainSection, o.Scale, seed, device);
+        using var loader = data.CreateTrainLoader(TrainPhase, trainSection, o.Scale, seed, device,
+                                                  dp is null ? null : new DataShard(dp.Rank, dp.WorldSize));
         var valSets = o.Datasets.Where(kv => kv.Key.StartsWith("val", StringComparison.Ordinal) && o.Val is not null)
             .Select(kv => data.CreateImageSet(kv.Key, (Dictionary<string, object?>)kv.Value!, o.Scale, device)).ToList();
         // A training set smaller than one batch (drop_last, as BasicSR) would make every epoch empty and the loop spin.
@@ -72,12 +82,20 @@ public sealed class Trainer(ExperimentOptions options, IDataPipeline data, IImag
         int startEpoch = 0, firstBatch = 0;
         if (resumePath is not null)
         {
-            (currentIter, startEpoch, firstBatch) = Resume(resumePath, model, paths, validator, loader.BatchesPerEpoch);
+            (currentIter, startEpoch, firstBatch) = Resume(resumePath, model, paths, validator, loader.BatchesPerEpoch,
+                                                           dp?.WorldSize ?? 1, BatchSize(trainSection));
             log.Information("Resuming training from epoch {Epoch}, iter {Iter} ({Path})", startEpoch, currentIter, resumePath);
         }
+        if (dp is not null)
+        {
+            model.DataParallel = dp;
+            dp.BroadcastFromMain(model.Networks());
+            log.Information("Data-parallel training: {World} ranks ({Backend}), {Batch} samples per rank and iteration",
+                            dp.WorldSize, dp.Group.Backend, trainSection.GetValueOrDefault("batch_size_per_gpu"));
+        }
 
-        using var tb = o.Logger.UseTbLogger ? new TensorBoardWriter(paths.TensorBoard) : null;
-        using var csv = CsvScalarLog.InDirectory(paths.ExperimentRoot);
+        using var tb = main && o.Logger.UseTbLogger ? new TensorBoardWriter(paths.TensorBoard) : null;
+        using var csv = main ? CsvScalarLog.InDirectory(paths.ExperimentRoot) : null;
         var logged = new List<IReadOnlyDictionary<string, double>>();
         var iterTime = new Stopwatch();
         double dataTime = 0, computeTime = 0;
@@ -101,6 +119,7 @@ public sealed class Trainer(ExperimentOptions options, IDataPipeline data, IImag
                     using (batch)
                     {
                         model.UpdateLearningRate(currentIter);
+                        dp?.SyncBuffers(model.Networks());
                         model.FeedData(batch);
                         model.OptimizeParameters(currentIter);
                     }
@@ -111,24 +130,25 @@ public sealed class Trainer(ExperimentOptions options, IDataPipeline data, IImag
                     if (currentIter % o.Logger.PrintFreq == 0 || currentIter == train.TotalIter)
                     {
                         double lr = model.CurrentLearningRates.FirstOrDefault();
-                        logged.Add(new Dictionary<string, double>(model.CurrentLog) { ["lr"] = lr });
+                        var scalars = dp?.Average(model.CurrentLog) ?? model.CurrentLog;   // the mean over the ranks' batches
+                        logged.Add(new Dictionary<string, double>(scalars) { ["lr"] = lr });
                         double perIter = (computeTime + dataTime) / Math.Max(itersTimed, 1);
                         log.Information("{Line}", FormatLogLine(o.Name, epoch, currentIter, model.CurrentLearningRates,
-                            perIter, dataTime / Math.Max(itersTimed, 1), (train.TotalIter - currentIter) * perIter, model.CurrentLog));
-                        csv.Log(currentIter, epoch, lr, model.CurrentLog);
-                        tb?.AddScalars(currentIter, model.CurrentLog.ToDictionary(kv => "losses/" + kv.Key, kv => kv.Value));
+                            perIter, dataTime / Math.Max(itersTimed, 1), (train.TotalIter - currentIter) * perIter, scalars));
+                        csv?.Log(currentIter, epoch, lr, scalars);
+                        tb?.AddScalars(currentIter, scalars.ToDictionary(kv => "losses/" + kv.Key, kv => kv.Value));
                         computeTime = dataTime = 0;
                         itersTimed = 0;
                     }
 
-                    if (currentIter % o.Logger.SaveCheckpointFreq == 0 || currentIter == train.TotalIter)
+                    if (main && (currentIter % o.Logger.SaveCheckpointFreq == 0 || currentIter == train.TotalIter))
                     {
                         log.Information("Saving models and training states at iter {Iter}", currentIter);
-                        SaveCheckpoint(model, paths, epoch, currentIter, batchIndex, seed, validator);
+                        SaveCheckpoint(model, paths, epoch, currentIter, batchIndex, seed, validator, dp?.WorldSize ?? 1);
                     }
 
-                    if (validator is not null && (currentIter % o.Val!.ValFreq == 0 || currentIter == train.TotalIter))
-                        Validate(model, validator, valSets, paths, currentIter, log, tb, csv, epoch, model.CurrentLearningRates.FirstOrDefault());
+                    if (main && validator is not null && (currentIter % o.Val!.ValFreq == 0 || currentIter == train.TotalIter))
+                        Validate(model, validator, valSets, paths, currentIter, log, tb, csv!, epoch, model.CurrentLearningRates.FirstOrDefault());
 
                     batchIndex++;
                     progress(currentIter);
@@ -143,6 +163,10 @@ public sealed class Trainer(ExperimentOptions options, IDataPipeline data, IImag
         return new TrainingResult(paths.ExperimentRoot, currentIter, logged,
                                   validator?.Best ?? new Dictionary<(string, string), (double, long)>(), secondsPerIter);
     }
+
+    private static int BatchSize(Dictionary<string, object?> section) =>
+        section.TryGetValue("batch_size_per_gpu", out var b) && b is not null
+            ? Convert.ToInt32(b, System.Globalization.CultureInfo.InvariantCulture) : 1;
 
     /// <summary>Builds the model named by model_type.</summary>
     public static TrainingModel CreateModel(ExperimentOptions o, Device device)
@@ -194,23 +218,28 @@ public sealed class Trainer(ExperimentOptions options, IDataPipeline data, IImag
         return sb.ToString().TrimEnd();
     }
 
-    private static void SaveCheckpoint(TrainingModel model, ExperimentPaths paths, int epoch, long iter, int batchIndex, long seed, Validator? validator)
+    private static void SaveCheckpoint(TrainingModel model, ExperimentPaths paths, int epoch, long iter, int batchIndex, long seed, Validator? validator,
+                                       int worldSize)
     {
         model.SaveNetworks(paths.Models, iter);
         var (opts, scheds) = model.TrainingStateTrees();
         using var scope = LibTorch.NewDisposeScope();
         var best = validator?.Best.Select(kv => (kv.Key.Set, kv.Key.Metric, kv.Value.Value, kv.Value.Iter)).ToList() ?? [];
         TrainingStateFile.Save(TrainingStateFile.PathFor(paths.TrainingStates, iter),
-                               new TrainingState(epoch, iter, batchIndex, seed, opts, scheds, LibTorch.GetRngState(), best));
+                               new TrainingState(epoch, iter, batchIndex, seed, opts, scheds, LibTorch.GetRngState(), best, worldSize));
     }
 
     private static (long Iter, int Epoch, int FirstBatch) Resume(string statePath, TrainingModel model, ExperimentPaths paths, Validator? validator,
-                                                                int batchesPerEpoch)
+                                                                int batchesPerEpoch, int worldSize, int batchSize)
     {
         if (!File.Exists(statePath)) throw new OptionException($"path.resume_state: file not found: {statePath}");
         return TrainingStateFile.Read(statePath, state =>
         {
             int epoch = (int)state.Epoch, batch = (int)state.BatchInEpoch + 1;
+            // Another number of ranks: continue after the samples of the epoch the saved run consumed (rounded up to a
+            // whole batch of this run; exact when the counts divide).
+            if (state.WorldSize != worldSize)
+                batch = (int)((batch * state.WorldSize * batchSize + (long)worldSize * batchSize - 1) / ((long)worldSize * batchSize));
             // Resume from the folder the state lives in, so a copied experiment resumes too.
             model.LoadNetworks(TrainingStateFile.ModelsDirFor(statePath, paths.Models), state.Iter);
             model.LoadTrainingStateTrees(state.Optimizers, state.Schedulers);
