@@ -160,6 +160,9 @@ public sealed class Trainer(ExperimentOptions options, IDataPipeline data, IImag
         });
         double secondsPerIter = runStart.Elapsed.TotalSeconds / Math.Max(currentIter - firstIter, 1);
         log.Information("End of training after {Seconds:F1} s ({PerIter:F3} s/iter). Models: {Models}", runStart.Elapsed.TotalSeconds, secondsPerIter, paths.Models);
+        if (dp is not null)
+            log.Information("Gradient all-reduce: {Ms:F2} ms per iteration on rank 0 ({Count} bucketed reduces in {Iters} iterations)",
+                            dp.GradientReduceTime.TotalMilliseconds / Math.Max(currentIter - firstIter, 1), dp.GradientReduces, currentIter - firstIter);
         return new TrainingResult(paths.ExperimentRoot, currentIter, logged,
                                   validator?.Best ?? new Dictionary<(string, string), (double, long)>(), secondsPerIter);
     }
