@@ -38,8 +38,10 @@ public sealed class Trainer(ExperimentOptions options, IDataPipeline data, IImag
         bool main = dp?.IsMain ?? true;
         string? resumePath = o.Path.ResumeState ?? (o.AutoResume ? paths.LatestTrainingState() : null);
         dp?.Barrier();   // every rank has chosen its resume state before rank 0 archives or creates the folder
-        if (!main) { }
-        else if (resumePath is null) paths.CreateFresh(); else paths.Create();
+        if (main)
+        {
+            if (resumePath is null) paths.CreateFresh(); else paths.Create();
+        }
         if (main && optionFilePath is not null) File.Copy(optionFilePath, Path.Combine(paths.ExperimentRoot, Path.GetFileName(optionFilePath)), overwrite: true);
 
         var logFile = Path.Combine(paths.ExperimentRoot, $"train_{o.Name}_{DateTime.Now:yyyyMMdd_HHmmss}.log");
