@@ -124,6 +124,9 @@ public class DistributedTrainingTests
         double worstD = gan ? WorstRelative(Path.Combine(models.Item1, "net_d_20.pth"), Path.Combine(models.Item2, "net_d_20.pth"), "params") : 0;
         var measured = $"worst relative difference: losses {worstLoss:E2}, net_g {worstG:E2}, net_g_ema {worstEma:E2}, net_d {worstD:E2}";
         Console.WriteLine(measured);
+        // Every rank ended with the same weights (and EMA), checked by the trainer itself across the ranks.
+        var log = File.ReadAllText(Directory.GetFiles(Path.Combine(two, "experiments", name), "train_*.log").Single());
+        Assert.Contains("Weights identical on all 2 ranks", log);
         Assert.True(worstLoss <= 1e-5 && worstG <= 1e-5 && worstEma <= 1e-5 && worstD <= 1e-5, measured);
     }
 

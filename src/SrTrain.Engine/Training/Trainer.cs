@@ -162,6 +162,10 @@ public sealed class Trainer(ExperimentOptions options, IDataPipeline data, IImag
         });
         double secondsPerIter = runStart.Elapsed.TotalSeconds / Math.Max(currentIter - firstIter, 1);
         log.Information("End of training after {Seconds:F1} s ({PerIter:F3} s/iter). Models: {Models}", runStart.Elapsed.TotalSeconds, secondsPerIter, paths.Models);
+        if (dp is not null && dp.InSync(model.Networks()))
+            log.Information("Weights identical on all {World} ranks (net_g, net_g_ema, net_d: sums of |w| agree to the bit)", dp.WorldSize);
+        else if (dp is not null)
+            log.Error("The ranks' weights differ at the end of training: a step ran differently on some rank");
         if (dp is not null)
             log.Information("Gradient all-reduce: {Ms:F2} ms per iteration on rank 0 ({Count} bucketed reduces in {Iters} iterations)",
                             dp.GradientReduceTime.TotalMilliseconds / Math.Max(currentIter - firstIter, 1), dp.GradientReduces, currentIter - firstIter);
