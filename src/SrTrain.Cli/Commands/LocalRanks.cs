@@ -9,6 +9,7 @@ namespace SrTrain.Cli.Commands;
 internal sealed class LocalRanks(IReadOnlyList<string> arguments, int count, string masterAddr, int masterPort, TimeSpan grace)
 {
     private readonly List<Process> ranks = [];
+    private volatile int forwardedSignal;
 
     /// <summary>Starts the ranks and waits for them; returns 0 when all succeed, else the first failing rank's code.</summary>
     public int Run(TextWriter error)
@@ -40,6 +41,12 @@ internal sealed class LocalRanks(IReadOnlyList<string> arguments, int count, str
                 pending.RemoveAt(done);
                 int code = ranks[rank].ExitCode;
                 if (code == 0) continue;
+                if (forwardedSignal != 0)
+                {
+                    error.WriteLine($"srtrain launch: stopped by signal {forwardedSignal} (passed on to every rank); rank {rank} exited with code {code}");
+                    Stop(pending.Select(p => p.Rank));
+                    return code;
+                }
                 error.WriteLine($"srtrain launch: rank {rank} (pid {ranks[rank].Id}) exited with code {code}{Signal(code)}; " +
                                 (pending.Count > 0 ? $"stopping rank(s) {string.Join(", ", pending.Select(p => p.Rank))}" : "no rank left"));
                 Stop(pending.Select(p => p.Rank));
@@ -69,6 +76,7 @@ internal sealed class LocalRanks(IReadOnlyList<string> arguments, int count, str
     {
         context.Cancel = true;   // the launcher stays to collect its ranks; they decide how to stop
         int sig = context.Signal == PosixSignal.SIGINT ? SigInt : SigTerm;
+        forwardedSignal = sig;
         foreach (var p in ranks.Where(p => !p.HasExited)) Kill(p.Id, sig);
     }
 
