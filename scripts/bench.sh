@@ -2,6 +2,7 @@
 # Benchmarks SrTrain against PyTorch (Debian's python3-torch, same libtorch, same thread count),
 # alternating the two sides round by round; prints a table, and JSON with --json FILE.
 # Usage: scripts/bench.sh [--only conv,overhead] [--json FILE] [--threads N] [--rounds R] [--list]
+#        scripts/bench.sh ddp   (data-parallel throughput, 1 vs 2 ranks: scripts/bench/ddp.sh)
 # The harness is bench/SrTrain.Bench (srtrain-bench), outside the srtrain executable.
 # SRTRAIN_PYTHON names the Python with torch that runs the PyTorch side (default: Debian's /usr/bin/python3).
 # ratio = PyTorch time / SrTrain time: above 1 means SrTrain is faster.
@@ -9,4 +10,5 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 config="${SRTRAIN_CONFIGURATION:-Release}"
 "$root/scripts/setup.sh" >&2
+if [ "${1:-}" = ddp ]; then exec "$root/scripts/bench/ddp.sh"; fi
 exec dotnet "$root/bench/SrTrain.Bench/bin/$config/net10.0/srtrain-bench.dll" --reference "$root/scripts/bench/reference.py" "$@"

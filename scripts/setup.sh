@@ -8,9 +8,10 @@ config="${SRTRAIN_CONFIGURATION:-Release}"
 # libtorch (engine), OpenCV codecs (image I/O), the toolchain for the native shim, Debian's
 # PyTorch/OpenCV/NumPy/PIL that the tests use as the reference implementation, the one font of
 # the report's figures (DejaVu Sans; ScottPlot's SkiaSharp comes from NuGet), ffmpeg for video
-# upscaling (`srtrain infer -i clip.mp4`) and python3-onnx, whose checker the ONNX export tests run.
+# upscaling (`srtrain infer -i clip.mp4`), python3-onnx, whose checker the ONNX export tests run, and
+# libgloo-dev, the Gloo headers of c10d's ProcessGroupGloo (distributed training; libtorch_cpu has the code).
 packages=(libtorch-dev libopencv-imgcodecs-dev libpng-dev cmake g++ make python3-torch python3-numpy python3-scipy python3-opencv python3-pil
-          fonts-dejavu-core ffmpeg python3-onnx)
+          fonts-dejavu-core ffmpeg python3-onnx libgloo-dev)
 
 source "$root/scripts/lib/apt-packages.sh"
 ensure_packages setup "${packages[@]}"

@@ -11,6 +11,7 @@ public static class Program
     {
         var root = new RootCommand("SrTrain: super-resolution training (BasicSR option files) on libtorch");
         root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(LaunchCommand.Create());
         root.Subcommands.Add(TestCommand.Create());
         root.Subcommands.Add(ListCommand.Create());
         root.Subcommands.Add(OptionsCommand.Create());

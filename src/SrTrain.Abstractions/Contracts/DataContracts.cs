@@ -85,7 +85,8 @@ public interface IImageSet
 /// SrTrain.Data; the CLI passes it to the engine so the engine never references Data).</summary>
 public interface IDataPipeline
 {
-    ITrainLoader CreateTrainLoader(string phaseName, Dictionary<string, object?> section, int scale, long seed, Device device);
+    /// <summary>The training loader; <paramref name="shard"/> (default: the whole epoch) picks this rank's part of each epoch.</summary>
+    ITrainLoader CreateTrainLoader(string phaseName, Dictionary<string, object?> section, int scale, long seed, Device device, DataShard? shard = null);
 
     IImageSet CreateImageSet(string phaseName, Dictionary<string, object?> section, int scale, Device device);
 }

@@ -22,32 +22,54 @@ public sealed class DataLoader
     public IImageDataset Dataset { get; }
     public DataLoaderOptions Options { get; }
 
-    /// <summary>Samples visited per epoch (dataset size x enlarge ratio).</summary>
-    public int SamplesPerEpoch => checked(Dataset.Count * Options.EnlargeRatio);
+    /// <summary>Samples this rank visits per epoch: dataset size x enlarge ratio, split over the replicas (rounded up,
+    /// as BasicSR's EnlargedSampler: every rank gets the same count).</summary>
+    public int SamplesPerEpoch => TotalSize / Options.NumReplicas;
+
+    /// <summary>Positions of one epoch over all ranks: dataset size x enlarge ratio rounded up to a multiple of the replicas.</summary>
+    public int TotalSize
+    {
+        get
+        {
+            int n = checked(Dataset.Count * Options.EnlargeRatio), r = Options.NumReplicas;
+            return checked((n + r - 1) / r * r);
+        }
+    }
 
     /// <summary>Batches per epoch after drop_last.</summary>
     public int BatchesPerEpoch => Options.DropLast ? SamplesPerEpoch / Options.BatchSize : (SamplesPerEpoch + Options.BatchSize - 1) / Options.BatchSize;
 
-    /// <summary>The dataset indices of one epoch, in visiting order.</summary>
+    /// <summary>The dataset indices this rank visits in one epoch, in order: positions Rank, Rank + NumReplicas, ... of
+    /// a permutation of <see cref="TotalSize"/> positions drawn from (seed, epoch), identical on every rank; a position
+    /// maps to sample position % dataset size (BasicSR's EnlargedSampler).</summary>
     public int[] Order(int epoch)
     {
-        int n = SamplesPerEpoch;
-        var order = new int[n];
-        for (int i = 0; i < n; i++) order[i] = i;
+        int total = TotalSize;
+        int[] all;
         if (Options.Shuffle && Options.RandomStream == RandomStream.BasicSR)
-            order = TorchRandPerm.Permutation(n, (ulong)epoch);   // EnlargedSampler: seeded with the epoch alone
-        else if (Options.Shuffle)
+            all = TorchRandPerm.Permutation(total, (ulong)epoch);   // EnlargedSampler: seeded with the epoch alone
+        else
+        {
+            all = new int[total];
+            for (int i = 0; i < total; i++) all[i] = i;
+        }
+        if (Options.Shuffle && Options.RandomStream != RandomStream.BasicSR)
         {
             var rng = SampleRng.For(Options.Seed, epoch, -1);
-            for (int i = n - 1; i > 0; i--)
+            for (int i = total - 1; i > 0; i--)
             {
                 int j = rng.NextInt(i + 1);
-                (order[i], order[j]) = (order[j], order[i]);
+                (all[i], all[j]) = (all[j], all[i]);
             }
         }
-        for (int i = 0; i < n; i++) order[i] %= Dataset.Count;
+        var order = new int[SamplesPerEpoch];
+        for (int p = 0; p < order.Length; p++) order[p] = all[GlobalPosition(p)] % Dataset.Count;
         return order;
     }
+
+    /// <summary>Where this rank's epoch position <paramref name="p"/> lies in the epoch over all ranks; a sample's crop
+    /// and flips are drawn from it, so N ranks of batch B see exactly the samples of one rank of batch N x B.</summary>
+    public int GlobalPosition(int p) => p * Options.NumReplicas + Options.Rank;
 
     /// <summary>The batches of <paramref name="epoch"/> from <paramref name="firstBatch"/> on (a resumed run
     /// skips what it has seen without loading it). Each <see cref="SrBatch"/> is owned by the caller (dispose it).</summary>
@@ -72,7 +94,7 @@ public sealed class DataLoader
             {
                 // Posted for the stall watchdog: a hung read shows which sample and since when.
                 ActivityBoard.Post($"reading sample {order[p]} (epoch {epoch}, batch {batch}, position {p})");
-                var rng = stream ?? SampleRng.For(Options.Seed, epoch, p);
+                var rng = stream ?? SampleRng.For(Options.Seed, epoch, GlobalPosition(p));
                 samples[p - start] = scale is { } s ? ((IMultiScaleDataset)Dataset).Get(order[p], rng, s) : Dataset.Get(order[p], rng);
             }
             var prepared = PreparedBatch.Collate(samples);
@@ -105,7 +127,8 @@ public sealed class DataLoader
     internal PythonRandom MainStream(int epoch, int batch)
     {
         if (mainStream is { } m && m.Epoch == epoch && m.Batch == batch) return m.Stream;
-        var stream = new PythonRandom((long)Options.Seed);
+        // BasicSR's set_random_seed(seed + rank).
+        var stream = new PythonRandom((long)Options.Seed + Options.Rank);
         for (int e = 0; e <= epoch; e++)
         {
             var order = Order(e);
@@ -120,8 +143,8 @@ public sealed class DataLoader
         mainStream = mainStream is { } m ? (m.Stream, batch + 1 >= BatchesPerEpoch ? epoch + 1 : epoch, batch + 1 >= BatchesPerEpoch ? 0 : batch + 1)
                                          : null;
 
-    /// <summary>BasicSR's worker_init_fn seed for loader worker <paramref name="worker"/> (rank 0): seed + worker id.</summary>
-    internal PythonRandom WorkerStream(int worker) => new((long)Options.Seed + worker);
+    /// <summary>BasicSR's worker_init_fn seed for loader worker <paramref name="worker"/>: num_workers x rank + worker id + seed.</summary>
+    internal PythonRandom WorkerStream(int worker) => new((long)Options.NumWorkers * Options.Rank + worker + (long)Options.Seed);
 
     internal SrBatch ToBatch(int epoch, int index, PreparedBatch prepared)
     {

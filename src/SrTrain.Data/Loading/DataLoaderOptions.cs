@@ -13,13 +13,16 @@ namespace SrTrain.Data.Loading;
 /// <param name="Seed">Seed of shuffling, crops and flips (<c>manual_seed</c>).</param>
 /// <param name="PinMemory">Put batches in page-locked memory for fast copies to a CUDA device.</param>
 /// <param name="RandomStream">Where epoch orders, crops and flips come from (<c>random_stream</c>): <c>basicsr</c>
-/// draws exactly what BasicSR's train.py draws for the same seed and num_worker_per_gpu (EnlargedSampler's
-/// torch.randperm seeded with the epoch; Python's random module in each loader worker, reseeded with seed + worker id
-/// every epoch, or one stream seeded with the seed when there are no workers); <c>per_sample</c> gives each sample its
-/// own generator from (seed, epoch, position), so results do not depend on the number of workers.</param>
+/// draws exactly what BasicSR's train.py draws for the same seed, num_worker_per_gpu and rank (EnlargedSampler's
+/// torch.randperm seeded with the epoch; Python's random module in each loader worker, reseeded with
+/// num_workers x rank + worker id + seed every epoch, or one stream seeded with seed + rank when there are no workers);
+/// <c>per_sample</c> gives each sample its own generator from (seed, epoch, global position), so results depend on
+/// neither the number of workers nor the number of ranks.</param>
+/// <param name="Rank">This process's rank in data-parallel training: it loads epoch positions Rank, Rank + NumReplicas, ...</param>
+/// <param name="NumReplicas">Ranks sharing each epoch (BasicSR's EnlargedSampler num_replicas).</param>
 public sealed record DataLoaderOptions(int BatchSize = 1, int NumWorkers = 0, bool Shuffle = false, bool DropLast = false,
                                        int EnlargeRatio = 1, int Prefetch = 4, ulong Seed = 0, bool PinMemory = false,
-                                       RandomStream RandomStream = RandomStream.PerSample)
+                                       RandomStream RandomStream = RandomStream.PerSample, int Rank = 0, int NumReplicas = 1)
 {
     /// <summary>Keys of a BasicSR dataset section that the loader (not the dataset) consumes; pass them as
     /// <c>ignoredKeys</c> when creating the dataset through the registry.</summary>
@@ -66,5 +69,7 @@ public sealed record DataLoaderOptions(int BatchSize = 1, int NumWorkers = 0, bo
         if (NumWorkers < 0) throw new OptionException($"{where}.num_worker_per_gpu: must be >= 0, got {NumWorkers}");
         if (EnlargeRatio < 1) throw new OptionException($"{where}.dataset_enlarge_ratio: must be >= 1, got {EnlargeRatio}");
         if (Prefetch < 1) throw new OptionException($"{where}.num_prefetch_queue: must be >= 1, got {Prefetch}");
+        if (NumReplicas < 1 || Rank < 0 || Rank >= NumReplicas)
+            throw new ArgumentOutOfRangeException(nameof(Rank), $"rank {Rank} of {NumReplicas} replicas is not a valid shard");
     }
 }

@@ -12,7 +12,7 @@ namespace SrTrain.Data.Pipeline;
 /// threaded <see cref="DataLoader"/>.</summary>
 public sealed class DataPipeline : IDataPipeline
 {
-    public ITrainLoader CreateTrainLoader(string phaseName, Dictionary<string, object?> section, int scale, long seed, Device device)
+    public ITrainLoader CreateTrainLoader(string phaseName, Dictionary<string, object?> section, int scale, long seed, Device device, DataShard? shard = null)
     {
         var where = $"datasets.{phaseName}";
         var dataset = CreateDataset(section, where, scale, "train");
@@ -20,6 +20,7 @@ public sealed class DataPipeline : IDataPipeline
         DatasetInspector.CheckSizes(dataset, where);
         dataset = BadImagePolicy.Apply(dataset, section, where);
         var options = DataLoaderOptions.FromSection(section, "train", (ulong)seed, device.Type == DeviceType.Cuda, where);
+        if (shard is not null) options = options with { Rank = shard.Rank, NumReplicas = shard.Count };
         return new TrainLoader(new DataLoader(dataset, options), device);
     }
 

@@ -14,9 +14,11 @@ namespace SrTrain.Engine.Checkpoints;
 /// <param name="Schedulers">Scheduler state dicts, in the same order.</param>
 /// <param name="RngState">libtorch's CPU generator state, or null.</param>
 /// <param name="BestMetrics">Best validation results so far: set, metric, value, iteration.</param>
+/// <param name="WorldSize">Ranks of the data-parallel run that saved it (1: one process), so a resume with another
+/// number of ranks can find its place in the epoch.</param>
 public sealed record TrainingState(long Epoch, long Iter, long BatchInEpoch, long Seed,
                                    IReadOnlyList<object?> Optimizers, IReadOnlyList<object?> Schedulers, Tensor? RngState,
-                                   IReadOnlyList<(string Set, string Metric, double Value, long Iter)> BestMetrics);
+                                   IReadOnlyList<(string Set, string Metric, double Value, long Iter)> BestMetrics, long WorldSize = 1);
 
 /// <summary>Reads and writes training-state files and picks the one to auto-resume from.</summary>
 public static class TrainingStateFile
@@ -34,6 +36,7 @@ public static class TrainingStateFile
             ["iter"] = state.Iter,
             ["batch_in_epoch"] = state.BatchInEpoch,
             ["seed"] = state.Seed,
+            ["world_size"] = state.WorldSize,
             ["optimizers"] = state.Optimizers.ToList(),
             ["schedulers"] = state.Schedulers.ToList(),
             ["rng_state"] = state.RngState,
@@ -61,7 +64,8 @@ public static class TrainingStateFile
                 TreeAccess.Long(map, "epoch", path), TreeAccess.Long(map, "iter", path), TreeAccess.Long(map, "batch_in_epoch", path),
                 map.TryGetValue("seed", out var seed) && seed is long s ? s : 0,
                 TreeAccess.List(map, "optimizers", path), TreeAccess.List(map, "schedulers", path),
-                map.TryGetValue("rng_state", out var rng) ? rng as Tensor : null, best);
+                map.TryGetValue("rng_state", out var rng) ? rng as Tensor : null, best,
+                map.TryGetValue("world_size", out var ws) && ws is long w ? w : 1);
             return use(state);
         }
         finally

@@ -66,7 +66,9 @@ public class SrModel : TrainingModel
         var total = AddGeneratorContentLosses(output, null);
         Micro.Backward(total!);
         if (!Micro.IsLast) return;   // accumulating: the optimizer steps after the last micro-batch
-        // The guard checks the accumulated gradients: a non-finite micro-batch leaves them non-finite.
+        SyncGradients(NetG);
+        // The guard checks the accumulated, all-reduced gradients: a non-finite micro-batch or rank leaves them
+        // non-finite on every rank, so every rank skips the same steps.
         if (StepIsFinite("net_g", total, NetG))
         {
             ClipGradients(NetG);

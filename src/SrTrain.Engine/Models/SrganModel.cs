@@ -60,10 +60,14 @@ public class SrganModel : SrModel
             Log("l_g_gan", lGan);
             total = total is null ? lGan : total + lGan;
             Micro.Backward(total);
-            if (Micro.IsLast && StepIsFinite("net_g", total, NetG))
+            if (Micro.IsLast)
             {
-                ClipGradients(NetG);
-                optG.Step();
+                SyncGradients(NetG);
+                if (StepIsFinite("net_g", total, NetG))
+                {
+                    ClipGradients(NetG);
+                    optG.Step();
+                }
             }
         }
 
@@ -72,6 +76,7 @@ public class SrganModel : SrModel
         if (Micro.IsFirst) optD.ZeroGrad();
         var lD = DiscriminatorBackward(output);
         if (!Micro.IsLast) return;
+        SyncGradients(NetD);
         if (StepIsFinite("net_d", lD, NetD)) optD.Step();
         UpdateEma();
     }

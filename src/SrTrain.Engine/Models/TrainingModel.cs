@@ -212,6 +212,17 @@ public abstract class TrainingModel : IDisposable
         if (nonFiniteParts.Count == 0) ema?.Update();
     }
 
+    /// <summary>Set by the trainer in data-parallel training: gradients are averaged over the ranks after each backward.</summary>
+    public DataParallel? DataParallel { get; set; }
+
+    /// <summary>Averages <paramref name="net"/>'s gradients over the ranks (data-parallel training; nothing otherwise).
+    /// Called after the backward, before clipping and the optimizer step, so every rank steps with the same gradient.</summary>
+    protected void SyncGradients(Module net) => DataParallel?.AverageGradients(net);
+
+    /// <summary>Every network this model trains or keeps (net_g, net_g_ema, net_d), for the ranks' initial broadcast.</summary>
+    public IEnumerable<Module> Networks() =>
+        SavedNetworks().SelectMany(n => n.Ema is null ? new[] { n.Net } : [n.Net, n.Ema]);
+
     /// <summary>Clips the gradient norm when train.grad_clip_norm is set.</summary>
     protected void ClipGradients(Module net)
     {

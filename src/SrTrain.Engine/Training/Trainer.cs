@@ -27,19 +27,29 @@ public sealed class Trainer(ExperimentOptions options, IDataPipeline data, IImag
 {
     private const string TrainPhase = "train";
 
+    /// <summary>Data-parallel training: this process is one rank (null: one process). Rank 0 alone writes the
+    /// experiment folder, logs, validates and saves; every rank trains on its shard of each epoch.</summary>
+    public DataParallel? Parallel { get; init; }
+
     public TrainingResult Run(CancellationToken cancel = default)
     {
         var o = options;
         var train = o.Train ?? throw new OptionException("options: no train section");
         var paths = ExperimentPaths.ForTraining(o);
+        var dp = Parallel;
+        bool main = dp?.IsMain ?? true;
         IReadOnlyList<string> resumeCandidates = o.Path.ResumeState is { } named ? [named]
             : o.AutoResume ? TrainingStateFile.Candidates(paths.TrainingStates) : [];
-        if (resumeCandidates.Count == 0) paths.CreateFresh(); else paths.Create();
-        if (optionFilePath is not null) File.Copy(optionFilePath, Path.Combine(paths.ExperimentRoot, Path.GetFileName(optionFilePath)), overwrite: true);
+        dp?.Barrier();   // every rank has chosen its resume state before rank 0 archives or creates the folder
+        if (main)
+        {
+            if (resumeCandidates.Count == 0) paths.CreateFresh(); else paths.Create();
+        }
+        if (main && optionFilePath is not null) File.Copy(optionFilePath, Path.Combine(paths.ExperimentRoot, Path.GetFileName(optionFilePath)), overwrite: true);
 
         var logFile = Path.Combine(paths.ExperimentRoot, $"train_{o.Name}_{DateTime.Now:yyyyMMdd_HHmmss}.log");
-        bool interactive = TrainingConsole.IsInteractive;
-        using var log = new LoggerConfiguration()
+        bool interactive = main && TrainingConsole.IsInteractive;
+        using var log = !main ? DataParallelLog.ForOtherRanks(dp!.Rank) : new LoggerConfiguration()
             .WriteToConsole(interactive)
             .WriteTo.File(logFile, outputTemplate: "{Timestamp:yyyy-MM-dd HH:mm:ss,fff} {Level:u4}: {Message:lj}{NewLine}{Exception}",
                           formatProvider: CultureInfo.InvariantCulture)
@@ -48,6 +58,7 @@ public sealed class Trainer(ExperimentOptions options, IDataPipeline data, IImag
 
         if (o.NumThreads is { } threads) LibTorch.NumThreads = threads;
         long seed = o.ManualSeed ?? Random.Shared.Next(1, 10000);
+        if (dp is not null) seed = dp.FromMain(seed);   // one seed: the ranks share the epoch permutation and crops
         LibTorch.ManualSeed((ulong)seed);
         var device = DeviceSelection.Resolve(o, w => log.Warning("{Warning}", w));
         StartChecks.Run(o, device, w => log.Warning("{Warning}", w));
@@ -60,7 +71,8 @@ public sealed class Trainer(ExperimentOptions options, IDataPipeline data, IImag
 
         var trainSection = o.Datasets.TryGetValue(TrainPhase, out var ts) && ts is Dictionary<string, object?> tsd
             ? tsd : throw new OptionException("datasets.train is required for training");
-        using var loader = data.CreateTrainLoader(TrainPhase, trainSection, o.Scale, seed, device);
+        using var loader = data.CreateTrainLoader(TrainPhase, trainSection, o.Scale, seed, device,
+                                                  dp is null ? null : new DataShard(dp.Rank, dp.WorldSize));
         var valSets = o.Datasets.Where(kv => kv.Key.StartsWith("val", StringComparison.Ordinal) && o.Val is not null)
             .Select(kv => data.CreateImageSet(kv.Key, (Dictionary<string, object?>)kv.Value!, o.Scale, device)).ToList();
         // A training set smaller than one batch (drop_last, as BasicSR) would make every epoch empty and the loop spin.
@@ -80,16 +92,23 @@ public sealed class Trainer(ExperimentOptions options, IDataPipeline data, IImag
         string? lastGoodState = null;   // the divergence guard's rollback target; null: the initial snapshot
         if (resumeCandidates.Count > 0)
         {
-            Func<string, (long, int, int)> resume = p => Resume(p, model, paths, validator, loader.BatchesPerEpoch);
+            Func<string, (long, int, int)> resume = p => Resume(p, model, paths, validator, loader.BatchesPerEpoch, dp?.WorldSize ?? 1, BatchSize(trainSection));
             (lastGoodState, (currentIter, startEpoch, firstBatch)) = o.Path.ResumeState is not null
                 ? (resumeCandidates[0], resume(resumeCandidates[0]))
                 : AutoResume.Pick(resumeCandidates, model, paths.Models, resume, w => log.Warning("{Warning}", w));
             log.Information("Resuming training from epoch {Epoch}, iter {Iter} ({Path})", startEpoch, currentIter, lastGoodState);
         }
         using var initial = lastGoodState is null && train.NanRollbacks > 0 ? new InitialSnapshot(model) : null;
+        if (dp is not null)
+        {
+            model.DataParallel = dp;
+            dp.BroadcastFromMain(model.Networks());
+            log.Information("Data-parallel training: {World} ranks ({Backend}), {Batch} samples per rank and iteration",
+                            dp.WorldSize, dp.Group.Backend, trainSection.GetValueOrDefault("batch_size_per_gpu"));
+        }
 
-        using var tb = o.Logger.UseTbLogger ? new TensorBoardWriter(paths.TensorBoard) : null;
-        using var csv = CsvScalarLog.InDirectory(paths.ExperimentRoot);
+        using var tb = main && o.Logger.UseTbLogger ? new TensorBoardWriter(paths.TensorBoard) : null;
+        using var csv = main ? CsvScalarLog.InDirectory(paths.ExperimentRoot) : null;
         var logged = new List<IReadOnlyDictionary<string, double>>();
         var iterTime = new Stopwatch();
         double dataTime = 0, computeTime = 0;
@@ -117,7 +136,10 @@ public sealed class Trainer(ExperimentOptions options, IDataPipeline data, IImag
                           iter, string.Join(", ", bad), lastGoodState ?? "the initial weights");
                 return null;
             }
-            lastGoodState = SaveCheckpoint(model, paths, epoch, iter, batch, seed, validator);
+            // Data-parallel, rank 0 writes; the other ranks (identical weights) note the path for a rollback, which all
+            // ranks then load from the shared experiment folder.
+            lastGoodState = main ? SaveCheckpoint(model, paths, epoch, iter, batch, seed, validator, dp?.WorldSize ?? 1)
+                                 : TrainingStateFile.PathFor(paths.TrainingStates, iter);
             lastSavedIter = iter;
             guard.NoteSaved(lastGoodState);
             return lastGoodState;
@@ -182,6 +204,7 @@ public sealed class Trainer(ExperimentOptions options, IDataPipeline data, IImag
                         using (pending)
                         {
                             model.UpdateLearningRate(currentIter);
+                            dp?.SyncBuffers(model.Networks());
                             model.OptimizeAccumulated(currentIter, pending.Batches);
                         }
                         inStep = false;
@@ -197,12 +220,13 @@ public sealed class Trainer(ExperimentOptions options, IDataPipeline data, IImag
                         if (currentIter % o.Logger.PrintFreq == 0 || currentIter == train.TotalIter)
                         {
                             double lr = model.CurrentLearningRates.FirstOrDefault();
-                            logged.Add(new Dictionary<string, double>(model.CurrentLog) { ["lr"] = lr });
+                            var scalars = dp?.Average(model.CurrentLog) ?? model.CurrentLog;   // the mean over the ranks' batches
+                            logged.Add(new Dictionary<string, double>(scalars) { ["lr"] = lr });
                             double perIter = (computeTime + dataTime) / Math.Max(itersTimed, 1);
                             log.Information("{Line}", FormatLogLine(o.Name, epoch, currentIter, model.CurrentLearningRates,
-                                perIter, dataTime / Math.Max(itersTimed, 1), (train.TotalIter - currentIter) * perIter, model.CurrentLog));
-                            csv.Log(currentIter, epoch, lr, model.CurrentLog);
-                            tb?.AddScalars(currentIter, model.CurrentLog.ToDictionary(kv => "losses/" + kv.Key, kv => kv.Value));
+                                perIter, dataTime / Math.Max(itersTimed, 1), (train.TotalIter - currentIter) * perIter, scalars));
+                            csv?.Log(currentIter, epoch, lr, scalars);
+                            tb?.AddScalars(currentIter, scalars.ToDictionary(kv => "losses/" + kv.Key, kv => kv.Value));
                             computeTime = dataTime = 0;
                             itersTimed = 0;
                         }
@@ -217,7 +241,7 @@ public sealed class Trainer(ExperimentOptions options, IDataPipeline data, IImag
                         {
                             var target = lastGoodState;
                             if (target is not null)
-                                (currentIter, startEpoch, firstBatch) = Resume(target, model, paths, validator, loader.BatchesPerEpoch, allNetworks: true);
+                                (currentIter, startEpoch, firstBatch) = Resume(target, model, paths, validator, loader.BatchesPerEpoch, dp?.WorldSize ?? 1, BatchSize(trainSection), allNetworks: true);
                             else
                             {
                                 initial!.Restore(model);
@@ -240,13 +264,16 @@ public sealed class Trainer(ExperimentOptions options, IDataPipeline data, IImag
                                 SaveGood(epoch, currentIter, batchIndex);
                             }
 
-                        if (validator is not null && (currentIter % o.Val!.ValFreq == 0 || currentIter == train.TotalIter))
+                        if (main && validator is not null && (currentIter % o.Val!.ValFreq == 0 || currentIter == train.TotalIter))
                             using (watchdog.Suspend())
-                                Validate(model, validator, valSets, paths, currentIter, log, tb, csv, epoch, model.CurrentLearningRates.FirstOrDefault());
+                                Validate(model, validator, valSets, paths, currentIter, log, tb, csv!, epoch, model.CurrentLearningRates.FirstOrDefault());
                         watchdog.Beat(iterTime.Elapsed.TotalSeconds + batchDataTime);
                     }
 
-                    if (cancel.IsCancellationRequested)
+                    // Data-parallel, a stop request on any rank stops all of them at the same iteration (no rank waits in a collective).
+                    bool stop = cancel.IsCancellationRequested;
+                    if (dp is not null) stop = dp.AnyRank(stop);
+                    if (stop)
                     {
                         var saved = SaveNow("stop requested");
                         throw new TrainingStoppedException(StopReason.Interrupted,
@@ -265,9 +292,20 @@ public sealed class Trainer(ExperimentOptions options, IDataPipeline data, IImag
 
         double secondsPerIter = runStart.Elapsed.TotalSeconds / Math.Max(currentIter - firstIter, 1);
         log.Information("End of training after {Seconds:F1} s ({PerIter:F3} s/iter). Models: {Models}", runStart.Elapsed.TotalSeconds, secondsPerIter, paths.Models);
+        if (dp is not null && dp.InSync(model.Networks()))
+            log.Information("Weights identical on all {World} ranks (net_g, net_g_ema, net_d: sums of |w| agree to the bit)", dp.WorldSize);
+        else if (dp is not null)
+            log.Error("The ranks' weights differ at the end of training: a step ran differently on some rank");
+        if (dp is not null)
+            log.Information("Gradient all-reduce: {Ms:F2} ms per iteration on rank 0 ({Count} bucketed reduces in {Iters} iterations)",
+                            dp.GradientReduceTime.TotalMilliseconds / Math.Max(currentIter - firstIter, 1), dp.GradientReduces, currentIter - firstIter);
         return new TrainingResult(paths.ExperimentRoot, currentIter, logged,
                                   validator?.Best ?? new Dictionary<(string, string), (double, long)>(), secondsPerIter);
     }
+
+    private static int BatchSize(Dictionary<string, object?> section) =>
+        section.TryGetValue("batch_size_per_gpu", out var b) && b is not null
+            ? Convert.ToInt32(b, System.Globalization.CultureInfo.InvariantCulture) : 1;
 
     /// <summary>Builds the model named by model_type.</summary>
     public static TrainingModel CreateModel(ExperimentOptions o, Device device)
@@ -321,24 +359,29 @@ public sealed class Trainer(ExperimentOptions options, IDataPipeline data, IImag
 
     /// <summary>Writes the networks, then the training state that names them: the state is the commit point (each file
     /// atomic), so a crash in between leaves the previous checkpoint as the newest whole one. Returns the state's path.</summary>
-    private static string SaveCheckpoint(TrainingModel model, ExperimentPaths paths, int epoch, long iter, int batchIndex, long seed, Validator? validator)
+    private static string SaveCheckpoint(TrainingModel model, ExperimentPaths paths, int epoch, long iter, int batchIndex, long seed, Validator? validator,
+                                         int worldSize)
     {
         model.SaveNetworks(paths.Models, iter);
         var (opts, scheds) = model.TrainingStateTrees();
         using var scope = LibTorch.NewDisposeScope();
         var best = validator?.Best.Select(kv => (kv.Key.Set, kv.Key.Metric, kv.Value.Value, kv.Value.Iter)).ToList() ?? [];
         var path = TrainingStateFile.PathFor(paths.TrainingStates, iter);
-        TrainingStateFile.Save(path, new TrainingState(epoch, iter, batchIndex, seed, opts, scheds, LibTorch.GetRngState(), best));
+        TrainingStateFile.Save(path, new TrainingState(epoch, iter, batchIndex, seed, opts, scheds, LibTorch.GetRngState(), best, worldSize));
         return path;
     }
 
     private static (long Iter, int Epoch, int FirstBatch) Resume(string statePath, TrainingModel model, ExperimentPaths paths, Validator? validator,
-                                                                int batchesPerEpoch, bool allNetworks = false)
+                                                                int batchesPerEpoch, int worldSize, int batchSize, bool allNetworks = false)
     {
         if (!File.Exists(statePath)) throw new OptionException($"path.resume_state: file not found: {statePath}");
         return TrainingStateFile.Read(statePath, state =>
         {
             int epoch = (int)state.Epoch, batch = (int)state.BatchInEpoch + 1;
+            // Another number of ranks: continue after the samples of the epoch the saved run consumed (rounded up to a
+            // whole batch of this run; exact when the counts divide).
+            if (state.WorldSize != worldSize)
+                batch = (int)((batch * state.WorldSize * batchSize + (long)worldSize * batchSize - 1) / ((long)worldSize * batchSize));
             // Resume from the folder the state lives in, so a copied experiment resumes too.
             model.LoadNetworks(TrainingStateFile.ModelsDirFor(statePath, paths.Models), state.Iter, allNetworks);
             model.LoadTrainingStateTrees(state.Optimizers, state.Schedulers);

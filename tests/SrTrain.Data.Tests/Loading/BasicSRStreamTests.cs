@@ -18,11 +18,11 @@ public sealed class BasicSRStreamTests : IDisposable
 
     public void Dispose() => Directory.Delete(root, true);
 
-    private DataLoader Loader(int workers) =>
+    private DataLoader Loader(int workers, int rank = 0, int replicas = 1) =>
         new(new PairedImageDataset([Path.Combine(root, "gt")], [Path.Combine(root, "lq")], scale: 4, phase: "train", gtSize: 16,
                                    useHflip: true, useRot: true, filenameTmpl: "{}x4"),
             new DataLoaderOptions(BatchSize: BatchSize, NumWorkers: workers, Shuffle: true, DropLast: true, EnlargeRatio: 2, Seed: Seed,
-                                  Prefetch: 2, RandomStream: RandomStream.BasicSR));
+                                  Prefetch: 2, RandomStream: RandomStream.BasicSR, Rank: rank, NumReplicas: replicas));
 
     private static List<(float[] Lq, float[] Gt, string?[] Paths)> Batches(DataLoader loader, int epoch, int firstBatch = 0)
     {
@@ -36,7 +36,9 @@ public sealed class BasicSRStreamTests : IDisposable
     [Theory]
     [InlineData(2)]
     [InlineData(0)]
-    public void YieldsBasicSRsBatches(int workers)
+    [InlineData(2, 1, 2)]   // data-parallel: rank 1 of 2, with BasicSR's per-rank seeds
+    [InlineData(0, 1, 3)]
+    public void YieldsBasicSRsBatches(int workers, int rank = 0, int replicas = 1)
     {
         const string Code = """
             import json, os, random, sys
@@ -44,13 +46,15 @@ public sealed class BasicSRStreamTests : IDisposable
             sys.path.insert(0, os.path.join(sys.argv[1], "scripts", "bench"))
             import basicsr_loop as B
             root, workers, seed, batch, epochs = sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
-            random.seed(seed); np.random.seed(seed); torch.manual_seed(seed)   # train.py's set_random_seed
+            rank, replicas = int(sys.argv[7]), int(sys.argv[8])
+            s = seed + rank   # train.py's set_random_seed(seed + rank)
+            random.seed(s); np.random.seed(s); torch.manual_seed(s)
             opt = {"dataroot_gt": os.path.join(root, "gt"), "dataroot_lq": os.path.join(root, "lq"), "filename_tmpl": "{}x4",
                    "gt_size": 16, "use_hflip": True, "use_rot": True}
             ds = B.PairedImageDataset(opt, 4, "train")
-            sampler = B.EnlargedSampler(ds, 1, 0, 2)
+            sampler = B.EnlargedSampler(ds, replicas, rank, 2)
             loader = torch.utils.data.DataLoader(ds, batch_size=batch, shuffle=False, num_workers=workers, sampler=sampler,
-                drop_last=True, worker_init_fn=(lambda w: B.worker_init_fn(w, workers, 0, seed)) if workers else None,
+                drop_last=True, worker_init_fn=(lambda w: B.worker_init_fn(w, workers, rank, seed)) if workers else None,
                 multiprocessing_context="fork" if workers else None)
             out = []
             for epoch in range(epochs):
@@ -60,8 +64,9 @@ public sealed class BasicSRStreamTests : IDisposable
             print(json.dumps(out))
             """;
         using var doc = JsonDocument.Parse(PythonReference.Run(Code, RepoPaths.Root, root, workers.ToString(CultureInfo.InvariantCulture),
-            Seed.ToString(CultureInfo.InvariantCulture), BatchSize.ToString(CultureInfo.InvariantCulture), Epochs.ToString(CultureInfo.InvariantCulture)));
-        var loader = Loader(workers);
+            Seed.ToString(CultureInfo.InvariantCulture), BatchSize.ToString(CultureInfo.InvariantCulture), Epochs.ToString(CultureInfo.InvariantCulture),
+            rank.ToString(CultureInfo.InvariantCulture), replicas.ToString(CultureInfo.InvariantCulture)));
+        var loader = Loader(workers, rank, replicas);
         for (int epoch = 0; epoch < Epochs; epoch++)
         {
             var expected = doc.RootElement[epoch].EnumerateArray().ToList();
