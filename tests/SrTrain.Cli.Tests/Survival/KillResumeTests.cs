@@ -55,8 +55,14 @@ public partial class KillResumeTests(ITestOutputHelper output)
         }
 
         public Process Process { get; }
+        private readonly Stopwatch clock = Stopwatch.StartNew();
+        private TimeSpan lastIterAt;
+
         public ManualResetEventSlim Training { get; } = new();
         public long LastIter { get; private set; }
+
+        /// <summary>Time between the last two iteration lines: how long one iteration (with its checkpoint) takes here.</summary>
+        public TimeSpan IterationTime { get; private set; }
 
         public string Text
         {
@@ -69,6 +75,9 @@ public partial class KillResumeTests(ITestOutputHelper output)
             lock (text) text.AppendLine(line);
             var m = IterPattern().Match(line);
             if (!m.Success) return;
+            var now = clock.Elapsed;
+            if (Training.IsSet) IterationTime = now - lastIterAt;
+            lastIterAt = now;
             LastIter = long.Parse(m.Groups[1].Value.Replace(",", "", StringComparison.Ordinal), CultureInfo.InvariantCulture);
             Training.Set();
         }
@@ -116,11 +125,12 @@ public partial class KillResumeTests(ITestOutputHelper output)
             // Resumed at total_iter (the last round's kill came after the final save): nothing is left to train.
             if (!child.Training.IsSet && child.Wait() == 0 && child.Text.Contains($"trained {TotalIter} iterations", StringComparison.Ordinal)) break;
             if (!child.Training.IsSet) Assert.Fail($"round {round}: no iteration logged:\n{child.Text}");
-            // Kill 1-3 iterations after the first one logged, then 0-20 ms on: progress-based, so 20 rounds fit in the run
-            // on a fast CPU as on a slow one, and with a checkpoint every iteration many kills land inside a write.
-            long killAfter = child.LastIter + random.Next(1, 4);
-            while (child.LastIter < killAfter && !child.Process.HasExited) Thread.Sleep(1);
-            Thread.Sleep(random.Next(0, 20));
+            // Kill 0-2 iterations after the first one logged, then a random fraction of one iteration's time on: measured
+            // in iterations, not milliseconds, so 20 rounds fit in the run on a fast idle CPU as on a slow busy one (a fixed
+            // 0-20 ms let a 1 ms iteration run 20 on), and with a checkpoint every iteration many kills land inside a write.
+            long killAfter = child.LastIter + random.Next(0, 3);
+            while ((child.LastIter < killAfter || child.IterationTime == TimeSpan.Zero) && !child.Process.HasExited) Thread.Sleep(1);
+            Thread.Sleep(TimeSpan.FromTicks((long)(random.NextDouble() * child.IterationTime.Ticks)));
             if (!child.Process.HasExited)
             {
                 child.Process.Kill();
