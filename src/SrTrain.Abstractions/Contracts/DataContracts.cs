@@ -78,7 +78,10 @@ public interface IImageSet
 /// SrTrain.Data; the CLI passes it to the engine so the engine never references Data).</summary>
 public interface IDataPipeline
 {
-    ITrainLoader CreateTrainLoader(string phaseName, Dictionary<string, object?> section, int scale, long seed, Device device);
+    /// <summary>The training loader of <paramref name="section"/>; problems met while loading (e.g. an image skipped under
+    /// <c>on_bad_image: skip</c>) go to <paramref name="warn"/>, called from loader threads (null: standard error).</summary>
+    ITrainLoader CreateTrainLoader(string phaseName, Dictionary<string, object?> section, int scale, long seed, Device device,
+                                   Action<string>? warn = null);
 
     IImageSet CreateImageSet(string phaseName, Dictionary<string, object?> section, int scale, Device device);
 }

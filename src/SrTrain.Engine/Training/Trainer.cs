@@ -60,7 +60,8 @@ public sealed class Trainer(ExperimentOptions options, IDataPipeline data, IImag
 
         var trainSection = o.Datasets.TryGetValue(TrainPhase, out var ts) && ts is Dictionary<string, object?> tsd
             ? tsd : throw new OptionException("datasets.train is required for training");
-        using var loader = data.CreateTrainLoader(TrainPhase, trainSection, o.Scale, seed, device);
+        using var loader = data.CreateTrainLoader(TrainPhase, trainSection, o.Scale, seed, device,
+                                                 w => log.Warning("{Warning}", w));   // e.g. on_bad_image: skip, into the training log
         var valSets = o.Datasets.Where(kv => kv.Key.StartsWith("val", StringComparison.Ordinal) && o.Val is not null)
             .Select(kv => data.CreateImageSet(kv.Key, (Dictionary<string, object?>)kv.Value!, o.Scale, device)).ToList();
         // A training set smaller than one batch (drop_last, as BasicSR) would make every epoch empty and the loop spin.
