@@ -94,8 +94,9 @@ public static class MemorySoak
     /// <summary>Passes the real pipeline through, calling <c>beforeIter</c> as each training batch is handed out.</summary>
     private sealed class SampledPipeline(IDataPipeline inner, Action<long> beforeIter) : IDataPipeline
     {
-        public ITrainLoader CreateTrainLoader(string phaseName, Dictionary<string, object?> section, int scale, long seed, Device device, DataShard? shard = null) =>
-            new Loader(inner.CreateTrainLoader(phaseName, section, scale, seed, device, shard), beforeIter);
+        public ITrainLoader CreateTrainLoader(string phaseName, Dictionary<string, object?> section, int scale, long seed, Device device,
+                                              DataShard? shard = null, Action<string>? warn = null) =>
+            new Loader(inner.CreateTrainLoader(phaseName, section, scale, seed, device, shard, warn), beforeIter);
 
         public IImageSet CreateImageSet(string phaseName, Dictionary<string, object?> section, int scale, Device device) =>
             inner.CreateImageSet(phaseName, section, scale, device);

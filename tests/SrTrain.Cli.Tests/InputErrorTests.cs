@@ -2,7 +2,7 @@ namespace SrTrain.Cli.Tests;
 
 /// <summary>Input errors as a user meets them through <c>srtrain train</c>: each fails before the first step (or, for an
 /// image that breaks mid-run, at that image) with exit code 2 and one message naming the file, key or value, never a
-/// stack trace; <c>on_bad_image: skip</c> trains on and reports the file.</summary>
+/// stack trace; <c>on_bad_image: skip</c> trains on and reports the file in the training log.</summary>
 [Collection(SerialCliCollection.Name)]
 public class InputErrorTests
 {
@@ -121,8 +121,15 @@ public class InputErrorTests
 
         (rc, output, error) = CliRun.Capture(["train", "-opt", data.PsnrOptions("in_bad_skip", 6, root), .. common, "--set", "datasets.train.on_bad_image=skip"]);
         Assert.True(rc == 0, error + output);
-        Assert.Contains($"on_bad_image: skip: {broken}: cannot read image", error);
-        Assert.Single(error.Split('\n'), l => l.Contains("on_bad_image"));   // reported once, though visited twice
-        Assert.True(File.Exists(Path.Combine(root, "experiments", "in_bad_skip", "models", "net_g_6.pth")));
+        // Reported once, though visited twice: as a warning of the training log, on the console and in the log file.
+        var console = output + error;
+        Assert.Single(console.Split('\n'), l => l.Contains("on_bad_image", StringComparison.Ordinal));
+        Assert.Contains($"WARN: on_bad_image: skip: {broken}: cannot read image", console);
+        var exp = Path.Combine(root, "experiments", "in_bad_skip");
+        var logFile = Assert.Single(Directory.GetFiles(exp, "train_*.log"));
+        var logged = File.ReadAllLines(logFile).Where(l => l.Contains("on_bad_image", StringComparison.Ordinal)).ToList();
+        var line = Assert.Single(logged);
+        Assert.Contains($"WARN: on_bad_image: skip: {broken}: cannot read image", line);
+        Assert.True(File.Exists(Path.Combine(exp, "models", "net_g_6.pth")));
     }
 }

@@ -85,8 +85,11 @@ public interface IImageSet
 /// SrTrain.Data; the CLI passes it to the engine so the engine never references Data).</summary>
 public interface IDataPipeline
 {
-    /// <summary>The training loader; <paramref name="shard"/> (default: the whole epoch) picks this rank's part of each epoch.</summary>
-    ITrainLoader CreateTrainLoader(string phaseName, Dictionary<string, object?> section, int scale, long seed, Device device, DataShard? shard = null);
+    /// <summary>The training loader of <paramref name="section"/>; <paramref name="shard"/> (default: the whole epoch) picks
+    /// this rank's part of each epoch; problems met while loading (e.g. an image skipped under <c>on_bad_image: skip</c>)
+    /// go to <paramref name="warn"/>, called from loader threads (null: standard error).</summary>
+    ITrainLoader CreateTrainLoader(string phaseName, Dictionary<string, object?> section, int scale, long seed, Device device,
+                                   DataShard? shard = null, Action<string>? warn = null);
 
     IImageSet CreateImageSet(string phaseName, Dictionary<string, object?> section, int scale, Device device);
 }

@@ -69,7 +69,7 @@ public static class OptionSchema
                       "from (seed, epoch, position), the same for any number of workers.");
         sb.AppendLine("The engine sets a dataset's `scale` (from the top-level `scale`) and `phase`; a value in the file is overridden.");
         sb.AppendLine("`on_bad_image: fail | skip` (training set; default `fail`): an image that cannot be read mid-run stops training naming it, or");
-        sb.AppendLine("(`skip`) its samples are replaced by the next readable image and the file is reported once. `srtrain check` finds such files first.");
+        sb.AppendLine("(`skip`) its samples are replaced by the next readable image and the file is reported once, as a warning of the training log. `srtrain check` finds such files first.");
         sb.AppendLine();
 
         sb.AppendLine("## Registered types");

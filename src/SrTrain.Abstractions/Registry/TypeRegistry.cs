@@ -36,6 +36,10 @@ public static class TypeRegistry
         }
     }
 
+    /// <summary>Loads the SrTrain assemblies beside the application and registers every loaded one, once. All of it
+    /// runs under the lock, and other threads wait on it: a thread that found discovery begun but not finished used to
+    /// look types up in a half-filled registry ("registered: (none)"). The flag is set first only so that a lookup
+    /// made on the discovering thread itself (an assembly's initialiser) does not recurse.</summary>
     private static void Discover()
     {
         lock (Gate)
@@ -49,10 +53,10 @@ public static class TypeRegistry
                 try { Assembly.Load(name); }
                 catch (Exception e) when (e is BadImageFormatException or FileLoadException) { }
             }
+            foreach (var assembly in AppDomain.CurrentDomain.GetAssemblies())
+                if (assembly.GetName().Name?.StartsWith("SrTrain") ?? false)
+                    Register(assembly);
         }
-        foreach (var assembly in AppDomain.CurrentDomain.GetAssemblies())
-            if (assembly.GetName().Name?.StartsWith("SrTrain") ?? false)
-                Register(assembly);
     }
 
     /// <summary>All registered types of a kind whose name matches <paramref name="pattern"/> ('*' wildcard,

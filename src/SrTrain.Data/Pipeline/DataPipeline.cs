@@ -12,13 +12,14 @@ namespace SrTrain.Data.Pipeline;
 /// threaded <see cref="DataLoader"/>.</summary>
 public sealed class DataPipeline : IDataPipeline
 {
-    public ITrainLoader CreateTrainLoader(string phaseName, Dictionary<string, object?> section, int scale, long seed, Device device, DataShard? shard = null)
+    public ITrainLoader CreateTrainLoader(string phaseName, Dictionary<string, object?> section, int scale, long seed, Device device,
+                                          DataShard? shard = null, Action<string>? warn = null)
     {
         var where = $"datasets.{phaseName}";
         var dataset = CreateDataset(section, where, scale, "train");
         // Before the first step: sizes for the scale and the patch from PNG headers (srtrain check does the full pass).
         DatasetInspector.CheckSizes(dataset, where);
-        dataset = BadImagePolicy.Apply(dataset, section, where);
+        dataset = BadImagePolicy.Apply(dataset, section, where, warn);
         var options = DataLoaderOptions.FromSection(section, "train", (ulong)seed, device.Type == DeviceType.Cuda, where);
         if (shard is not null) options = options with { Rank = shard.Rank, NumReplicas = shard.Count };
         return new TrainLoader(new DataLoader(dataset, options), device);

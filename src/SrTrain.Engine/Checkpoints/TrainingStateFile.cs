@@ -16,9 +16,14 @@ namespace SrTrain.Engine.Checkpoints;
 /// <param name="BestMetrics">Best validation results so far: set, metric, value, iteration.</param>
 /// <param name="WorldSize">Ranks of the data-parallel run that saved it (1: one process), so a resume with another
 /// number of ranks can find its place in the epoch.</param>
+/// <param name="NanRollbacks">Divergence-guard rollbacks done before this state was saved (a resumed run has only
+/// <c>train.nan_rollbacks</c> minus these left); 0 in states written before the guard kept it.</param>
+/// <param name="NanLrScale">The factor those rollbacks left on the learning rates (already in the optimizer and
+/// scheduler states): nan_lr_factor ^ NanRollbacks; 1 when absent.</param>
 public sealed record TrainingState(long Epoch, long Iter, long BatchInEpoch, long Seed,
                                    IReadOnlyList<object?> Optimizers, IReadOnlyList<object?> Schedulers, Tensor? RngState,
-                                   IReadOnlyList<(string Set, string Metric, double Value, long Iter)> BestMetrics, long WorldSize = 1);
+                                   IReadOnlyList<(string Set, string Metric, double Value, long Iter)> BestMetrics,
+                                   long WorldSize = 1, int NanRollbacks = 0, double NanLrScale = 1);
 
 /// <summary>Reads and writes training-state files and picks the one to auto-resume from.</summary>
 public static class TrainingStateFile
@@ -41,6 +46,8 @@ public static class TrainingStateFile
             ["schedulers"] = state.Schedulers.ToList(),
             ["rng_state"] = state.RngState,
             ["best_metric_results"] = state.BestMetrics.Select(b => (object?)new List<object?> { b.Set, b.Metric, b.Value, b.Iter }).ToList(),
+            ["nan_rollbacks"] = (long)state.NanRollbacks,
+            ["nan_lr_scale"] = state.NanLrScale,
         };
         PthFile.Save(path, tree);
     }
@@ -65,7 +72,9 @@ public static class TrainingStateFile
                 map.TryGetValue("seed", out var seed) && seed is long s ? s : 0,
                 TreeAccess.List(map, "optimizers", path), TreeAccess.List(map, "schedulers", path),
                 map.TryGetValue("rng_state", out var rng) ? rng as Tensor : null, best,
-                map.TryGetValue("world_size", out var ws) && ws is long w ? w : 1);
+                map.TryGetValue("world_size", out var ws) && ws is long w ? w : 1,
+                map.TryGetValue("nan_rollbacks", out var r) && r is long rollbacks ? checked((int)rollbacks) : 0,
+                map.TryGetValue("nan_lr_scale", out var f) && f is double scale && double.IsFinite(scale) && scale > 0 ? scale : 1);
             return use(state);
         }
         finally

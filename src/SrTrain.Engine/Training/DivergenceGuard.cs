@@ -44,10 +44,10 @@ public sealed class DivergenceGuard
     /// <summary>Non-finite steps skipped in this run.</summary>
     public int Skipped { get; private set; }
 
-    /// <summary>Rollbacks done in this run.</summary>
+    /// <summary>Rollbacks done in this run, and in the runs it resumed (<see cref="Resumed"/>).</summary>
     public int Rollbacks { get; private set; }
 
-    /// <summary>Factor the learning rates carry now, relative to where this run started (nan_lr_factor ^ rollbacks).</summary>
+    /// <summary>Factor the learning rates carry now, relative to the configured ones (nan_lr_factor ^ rollbacks).</summary>
     public double LrScale { get; private set; } = 1;
 
     /// <summary>Records the outcome of a step and says what to do next.</summary>
@@ -62,6 +62,16 @@ public sealed class DivergenceGuard
         Skipped++;
         if (Consecutive < skipLimit) return GuardAction.Continue;
         return Rollbacks < maxRollbacks ? GuardAction.RollBack : GuardAction.Stop;
+    }
+
+    /// <summary>After a resume from <paramref name="statePath"/>: takes over the rollbacks its run had used and the
+    /// learning-rate scale they left (already in the state's optimizers), so a resumed run does not get fresh rollbacks.</summary>
+    public void Resumed(string statePath, int rollbacks, double lrScale)
+    {
+        Rollbacks = rollbacks;
+        LrScale = lrScale;
+        scaleOfState.Clear();
+        scaleOfState[statePath] = lrScale;
     }
 
     /// <summary>Remembers the learning-rate scale a saved state holds, so a rollback to it scales from there.</summary>

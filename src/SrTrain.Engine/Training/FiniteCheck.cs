@@ -16,6 +16,33 @@ public static class FiniteCheck
     /// <summary>True when every parameter and buffer of <paramref name="net"/> is finite (checked before a checkpoint is written).</summary>
     public static bool Weights(Module net) => AllFinite(net.StateDict().Values);
 
+    /// <summary>True when every tensor and every floating-point number reachable through the dicts and lists of
+    /// <paramref name="tree"/> (an optimizer's or scheduler's state dict) is finite.</summary>
+    public static bool Tree(object? tree)
+    {
+        var tensors = new List<Tensor>();
+        bool numbersFinite = true;
+        Walk(tree);
+        return numbersFinite && AllFinite(tensors);
+
+        void Walk(object? node)
+        {
+            switch (node)
+            {
+                case Tensor t: tensors.Add(t); break;
+                case double d: numbersFinite &= double.IsFinite(d); break;
+                case float f: numbersFinite &= float.IsFinite(f); break;
+                case string: break;
+                case System.Collections.IDictionary map:
+                    foreach (var v in map.Values) Walk(v);
+                    break;
+                case System.Collections.IEnumerable list:
+                    foreach (var v in list) Walk(v);
+                    break;
+            }
+        }
+    }
+
     /// <summary>True when every element of every tensor is finite.</summary>
     public static bool AllFinite(IEnumerable<Tensor> tensors)
     {

@@ -72,7 +72,8 @@ public sealed class Trainer(ExperimentOptions options, IDataPipeline data, IImag
         var trainSection = o.Datasets.TryGetValue(TrainPhase, out var ts) && ts is Dictionary<string, object?> tsd
             ? tsd : throw new OptionException("datasets.train is required for training");
         using var loader = data.CreateTrainLoader(TrainPhase, trainSection, o.Scale, seed, device,
-                                                  dp is null ? null : new DataShard(dp.Rank, dp.WorldSize));
+                                                  dp is null ? null : new DataShard(dp.Rank, dp.WorldSize),
+                                                  w => log.Warning("{Warning}", w));   // e.g. on_bad_image: skip, into the training log
         var valSets = o.Datasets.Where(kv => kv.Key.StartsWith("val", StringComparison.Ordinal) && o.Val is not null)
             .Select(kv => data.CreateImageSet(kv.Key, (Dictionary<string, object?>)kv.Value!, o.Scale, device)).ToList();
         // A training set smaller than one batch (drop_last, as BasicSR) would make every epoch empty and the loop spin.
@@ -92,11 +93,15 @@ public sealed class Trainer(ExperimentOptions options, IDataPipeline data, IImag
         string? lastGoodState = null;   // the divergence guard's rollback target; null: the initial snapshot
         if (resumeCandidates.Count > 0)
         {
-            Func<string, (long, int, int)> resume = p => Resume(p, model, paths, validator, loader.BatchesPerEpoch, dp?.WorldSize ?? 1, BatchSize(trainSection));
+            Func<string, (long, int, int)> resume = p => Resume(p, model, paths, validator, loader.BatchesPerEpoch, dp?.WorldSize ?? 1,
+                                                                BatchSize(trainSection), guard: guard);
             (lastGoodState, (currentIter, startEpoch, firstBatch)) = o.Path.ResumeState is not null
                 ? (resumeCandidates[0], resume(resumeCandidates[0]))
                 : AutoResume.Pick(resumeCandidates, model, paths.Models, resume, w => log.Warning("{Warning}", w));
             log.Information("Resuming training from epoch {Epoch}, iter {Iter} ({Path})", startEpoch, currentIter, lastGoodState);
+            if (guard.Rollbacks > 0)
+                log.Information("Divergence guard: {Used} of {Max} rollback(s) used before this resume; learning rate x{Scale}",
+                                guard.Rollbacks, train.NanRollbacks, guard.LrScale);
         }
         using var initial = lastGoodState is null && train.NanRollbacks > 0 ? new InitialSnapshot(model) : null;
         if (dp is not null)
@@ -125,20 +130,24 @@ public sealed class Trainer(ExperimentOptions options, IDataPipeline data, IImag
             log.Information("Saving models and training states at iter {Iter} ({Why})", done.Iter, why);
             return SaveGood(done.Epoch, done.Iter, done.Batch) ?? lastGoodState;
         }
+        // Every save goes through here (periodic, signal, error, stall; a rollback only reads): null when refused.
         string? SaveGood(int epoch, long iter, int batch)
         {
-            // No checkpoint ever holds a non-finite weight: a diverged network is not saved over the last good state.
+            // No checkpoint ever holds a non-finite value: a diverged network (or optimizer state) is not saved, so the
+            // last good state stays the newest on disk and the rollback target.
             var bad = model.CheckpointNetworks.SelectMany(n => n.Ema is null ? new[] { (n.Label, n.Net) } : [(n.Label, n.Net), (n.Label + " (ema)", n.Ema)])
                 .Where(n => !FiniteCheck.Weights(n.Item2)).Select(n => n.Item1).ToList();
+            var trees = model.TrainingStateTrees();
+            if (bad.Count == 0 && !FiniteCheck.Tree(trees.Optimizers)) bad.Add("the optimizer state");
             if (bad.Count > 0)
             {
-                log.Error("Not saving the checkpoint of iter {Iter}: {Nets} hold non-finite weights; the last good state is {State}",
-                          iter, string.Join(", ", bad), lastGoodState ?? "the initial weights");
+                log.Error("Not saving the checkpoint of iter {Iter}: {Nets} hold(s) non-finite values; the last good checkpoint is {State}",
+                          iter, string.Join(", ", bad), lastGoodState ?? "none (the initial weights)");
                 return null;
             }
             // Data-parallel, rank 0 writes; the other ranks (identical weights) note the path for a rollback, which all
             // ranks then load from the shared experiment folder.
-            lastGoodState = main ? SaveCheckpoint(model, paths, epoch, iter, batch, seed, validator, dp?.WorldSize ?? 1)
+            lastGoodState = main ? SaveCheckpoint(model, paths, epoch, iter, batch, seed, validator, dp?.WorldSize ?? 1, guard, trees)
                                  : TrainingStateFile.PathFor(paths.TrainingStates, iter);
             lastSavedIter = iter;
             guard.NoteSaved(lastGoodState);
@@ -261,7 +270,10 @@ public sealed class Trainer(ExperimentOptions options, IDataPipeline data, IImag
                             using (watchdog.Suspend())
                             {
                                 log.Information("Saving models and training states at iter {Iter}", currentIter);
-                                SaveGood(epoch, currentIter, batchIndex);
+                                if (SaveGood(epoch, currentIter, batchIndex) is null && currentIter == train.TotalIter)
+                                    throw new TrainingStoppedException(StopReason.Diverged,
+                                        $"training ended at iter {currentIter} with non-finite values in the networks or optimizer state, which were not saved; " +
+                                        $"last good checkpoint: {lastGoodState ?? "none (the initial weights)"}", TrainingStoppedException.DivergedExitCode, lastGoodState);
                             }
 
                         if (main && validator is not null && (currentIter % o.Val!.ValFreq == 0 || currentIter == train.TotalIter))
@@ -360,19 +372,21 @@ public sealed class Trainer(ExperimentOptions options, IDataPipeline data, IImag
     /// <summary>Writes the networks, then the training state that names them: the state is the commit point (each file
     /// atomic), so a crash in between leaves the previous checkpoint as the newest whole one. Returns the state's path.</summary>
     private static string SaveCheckpoint(TrainingModel model, ExperimentPaths paths, int epoch, long iter, int batchIndex, long seed, Validator? validator,
-                                         int worldSize)
+                                         int worldSize, DivergenceGuard guard, (List<object?> Optimizers, List<object?> Schedulers) trees)
     {
         model.SaveNetworks(paths.Models, iter);
-        var (opts, scheds) = model.TrainingStateTrees();
+        var (opts, scheds) = trees;
         using var scope = LibTorch.NewDisposeScope();
         var best = validator?.Best.Select(kv => (kv.Key.Set, kv.Key.Metric, kv.Value.Value, kv.Value.Iter)).ToList() ?? [];
         var path = TrainingStateFile.PathFor(paths.TrainingStates, iter);
-        TrainingStateFile.Save(path, new TrainingState(epoch, iter, batchIndex, seed, opts, scheds, LibTorch.GetRngState(), best, worldSize));
+        TrainingStateFile.Save(path, new TrainingState(epoch, iter, batchIndex, seed, opts, scheds, LibTorch.GetRngState(), best,
+                                                         worldSize, guard.Rollbacks, guard.LrScale));
         return path;
     }
 
     private static (long Iter, int Epoch, int FirstBatch) Resume(string statePath, TrainingModel model, ExperimentPaths paths, Validator? validator,
-                                                                int batchesPerEpoch, int worldSize, int batchSize, bool allNetworks = false)
+                                                                int batchesPerEpoch, int worldSize, int batchSize, bool allNetworks = false,
+                                                                DivergenceGuard? guard = null)
     {
         if (!File.Exists(statePath)) throw new OptionException($"path.resume_state: file not found: {statePath}");
         return TrainingStateFile.Read(statePath, state =>
@@ -387,6 +401,8 @@ public sealed class Trainer(ExperimentOptions options, IDataPipeline data, IImag
             model.LoadTrainingStateTrees(state.Optimizers, state.Schedulers);
             if (state.RngState is { } rng) LibTorch.SetRngState(rng);
             validator?.RestoreBest(state.BestMetrics);
+            // A resume (not a rollback, which keeps counting) takes over the rollbacks the saved run had used.
+            guard?.Resumed(statePath, state.NanRollbacks, state.NanLrScale);
             if (batch >= batchesPerEpoch) (epoch, batch) = (epoch + 1, 0);
             return (state.Iter, epoch, batch);
         });

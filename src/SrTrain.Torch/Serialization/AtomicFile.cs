@@ -26,9 +26,16 @@ internal static class AtomicFile
             File.Move(temp, full, overwrite: true); // rename(2): atomic on one file system
             SyncDirectory(dir);
         }
-        catch
+        catch (Exception e)
         {
             try { File.Delete(temp); } catch (IOException) { /* keep the original error */ }
+            // A full disk or a file-size limit fails inside the temporary file: name the file being written. .NET reports
+            // EFBIG (a file-size limit, RLIMIT_FSIZE or the file system's) as an ArgumentOutOfRangeException from its
+            // file I/O; one thrown by the serializer itself is a bug and is left alone.
+            if (e is IOException io and not (FileNotFoundException or DirectoryNotFoundException or PathTooLongException))
+                throw new IOException($"could not write {full}: {io.Message.Trim()}", io);
+            if (e is ArgumentOutOfRangeException && e.TargetSite?.DeclaringType?.FullName?.StartsWith("System.IO.", StringComparison.Ordinal) == true)
+                throw new IOException($"could not write {full}: file too large (over the file system's or the process's file-size limit)", e);
             throw;
         }
     }

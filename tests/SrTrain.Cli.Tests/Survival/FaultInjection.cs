@@ -12,8 +12,9 @@ internal sealed class FaultyPipeline(Func<long, bool> nanAt, long throwAt = -1) 
 {
     private readonly DataPipeline inner = new();
 
-    public ITrainLoader CreateTrainLoader(string phaseName, Dictionary<string, object?> section, int scale, long seed, Device device, DataShard? shard = null) =>
-        new Loader(inner.CreateTrainLoader(phaseName, section, scale, seed, device, shard), nanAt, throwAt);
+    public ITrainLoader CreateTrainLoader(string phaseName, Dictionary<string, object?> section, int scale, long seed, Device device,
+                                          DataShard? shard = null, Action<string>? warn = null) =>
+        new Loader(inner.CreateTrainLoader(phaseName, section, scale, seed, device, shard, warn), nanAt, throwAt);
 
     public IImageSet CreateImageSet(string phaseName, Dictionary<string, object?> section, int scale, Device device) =>
         inner.CreateImageSet(phaseName, section, scale, device);

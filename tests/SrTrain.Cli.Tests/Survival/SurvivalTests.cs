@@ -2,9 +2,10 @@ using System.Diagnostics;
 using SrTrain.Abstractions.Contracts;
 using SrTrain.Abstractions.Options;
 using SrTrain.Data.Pipeline;
+using SrTrain.Engine.Checkpoints;
 using SrTrain.Engine.Models;
 using SrTrain.Engine.Training;
-using SrTrain.Torch.Serialization;
+using static SrTrain.Cli.Tests.Survival.ExperimentFiles;
 
 namespace SrTrain.Cli.Tests.Survival;
 
@@ -18,29 +19,6 @@ public class SurvivalTests
 
     private static ExperimentOptions Load(string path, params string[] sets) => OptionFile.Load(path, sets, isTrain: true);
 
-    private static string Experiment(string root, string name) => Path.Combine(root, "experiments", name);
-
-    private static string LogText(string experiment) =>
-        string.Join("\n", Directory.GetFiles(experiment, "train_*.log").Order().Select(f =>
-        {
-            using var s = new FileStream(f, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            return new StreamReader(s).ReadToEnd();
-        }));
-
-    /// <summary>Every network file and training state on disk holds only finite numbers.</summary>
-    private static void AssertCheckpointsFinite(string experiment)
-    {
-        var files = Directory.GetFiles(Path.Combine(experiment, "models"), "*.pth");
-        Assert.NotEmpty(files);
-        foreach (var f in files)
-            foreach (var key in new[] { "params", "params_ema" })
-            {
-                var state = PthFile.LoadStateDict(f, key);
-                try { Assert.True(FiniteCheck.AllFinite(state.Values), $"{f} [{key}] holds a non-finite value"); }
-                finally { foreach (var t in state.Values) t.Dispose(); }
-            }
-    }
-
     [Fact]
     public void OneNanBatchIsSkippedAndLoggedAndTrainingGoesOn()
     {
@@ -53,7 +31,7 @@ public class SurvivalTests
         Assert.Contains("Iter 5: non-finite loss or gradient in net_g (l_pix: NaN): optimizer step skipped (1 in a row, 1 in all)", log);
         Assert.DoesNotContain("Iter 6: non-finite", log);
         Assert.DoesNotContain("Rolled back", log);
-        AssertCheckpointsFinite(exp);
+        Assert.NotEqual(0, AssertAllFinite(exp));
     }
 
     [Fact]
@@ -85,7 +63,46 @@ public class SurvivalTests
         Assert.Equal(lrs[0] / 4, lrs[1], 12);
         Assert.Equal(lrs[0] / 16, lrs[2], 12);
         Assert.False(File.Exists(Path.Combine(exp, "training_states", "8.state")), "no state is saved past the last good one");
-        AssertCheckpointsFinite(exp);
+        Assert.NotEqual(0, AssertAllFinite(exp));
+    }
+
+    /// <summary>The rollbacks used are part of the training state: a run that used its only rollback and was then
+    /// resumed stops at its next divergence instead of rolling back again, and keeps the lowered learning rate.</summary>
+    [Fact]
+    public void ResumedRunKeepsTheRollbacksAlreadyUsed()
+    {
+        var root = RepoPaths.NewTempDir("srtrain-nanresume");
+        string[] guard = ["train.nan_skip_limit=2", "train.nan_rollbacks=1", "train.nan_lr_factor=0.25"];
+        var path = Data.PsnrOptions("nan_resume", totalIter: 8, root, checkpointFreq: 4);
+        // First run: iters 6 and 7 are bad once (not on the replay after the rollback to iter 4), the run ends at 8.
+        int badSeen = 0;
+        var first = new Trainer(OptionFile.Load(path, guard, isTrain: true), new FaultyPipeline(iter => iter is 6 or 7 && badSeen++ < 2),
+                                new ImageFileWriter(), path).Run();
+        Assert.Equal(8, first.LastIter);
+        var exp = Experiment(root, "nan_resume");
+        var eight = Path.Combine(exp, "training_states", "8.state");
+        var (rollbacks, scale) = TrainingStateFile.Read(eight, st => (st.NanRollbacks, st.NanLrScale));
+        Assert.Equal((1, 0.25), (rollbacks, scale));
+
+        // Resumed with room for 8 more iterations and every batch from iter 10 bad: no rollback is left.
+        path = Data.PsnrOptions("nan_resume", totalIter: 16, root, checkpointFreq: 4);
+        var o = OptionFile.Load(path, guard, isTrain: true) with { AutoResume = true };
+        var e = Assert.Throws<TrainingStoppedException>(() => new Trainer(o, new FaultyPipeline(iter => iter >= 10), new ImageFileWriter(), path).Run());
+        Assert.Equal(StopReason.Diverged, e.Reason);
+        Assert.Contains("up to iter 11", e.Message);
+        Assert.Contains("after 1 rollback(s) (learning rate x0.25)", e.Message);
+        Assert.Contains($"last good checkpoint: {eight}", e.Message);
+        var log = LogText(exp);
+        Assert.Contains("Divergence guard: 1 of 1 rollback(s) used before this resume; learning rate x0.25", log);
+        Assert.Single(log.Split('\n'), l => l.Contains("Rolled back", StringComparison.Ordinal));   // the first run's only
+        // The resumed run trained at the lowered rate it saved, scaled once (the schedule's milestone 8 halves it for iter 9).
+        var header = File.ReadAllLines(Path.Combine(exp, "scalars.csv"))[0].Split(',');
+        List<double> Lrs(string iter) => File.ReadAllLines(Path.Combine(exp, "scalars.csv")).Skip(1)
+            .Where(l => l.StartsWith(iter + ",", StringComparison.Ordinal) && l.Split(',')[Array.IndexOf(header, "l_pix")].Length > 0)
+            .Select(l => double.Parse(l.Split(',')[Array.IndexOf(header, "lr")], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        var (lr5, lr9) = (Lrs("5"), Assert.Single(Lrs("9")));
+        Assert.Equal(2, lr5.Count);   // before and after the rollback
+        Assert.Equal(lr5[0] * 0.25 * 0.5, lr9, 12);
     }
 
     /// <summary>Bad steps before the first checkpoint roll back to the initial weights kept in memory; the stop message
