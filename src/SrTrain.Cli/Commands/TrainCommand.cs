@@ -1,11 +1,12 @@
 using System.CommandLine;
+using SrTrain.Engine.Degradations;
 using SrTrain.Engine.Training;
 using SrTrain.Data;
 using SrTrain.Data.Pipeline;
 
 namespace SrTrain.Cli.Commands;
 
-/// <summary><c>srtrain train -opt file.yml [--set k=v] [--debug] [--auto-resume]</c>.</summary>
+/// <summary><c>srtrain train -opt file.yml [--set k=v] [--debug] [--auto-resume] [--debug-degradations N]</c>.</summary>
 internal static class TrainCommand
 {
     public static Command Create()
@@ -14,13 +15,24 @@ internal static class TrainCommand
         var set = CommonOptions.Set();
         var debug = new Option<bool>("--debug") { Description = "name the run debug_<name>; log and validate often" };
         var autoResume = new Option<bool>("--auto-resume") { Description = "resume from the latest training state of this experiment" };
-        var command = new Command("train", "train a model from a BasicSR-format option file") { opt, set, debug, autoResume };
+        var degradations = new Option<int?>("--debug-degradations")
+        {
+            Description = "Real-ESRGAN models: write N synthesised LQ/GT training pairs as PNG to experiments/<name>/debug_degradations and stop",
+        };
+        var command = new Command("train", "train a model from a BasicSR-format option file") { opt, set, debug, autoResume, degradations };
         command.SetAction(result =>
         {
             var o = CommonOptions.Load(result.GetValue(opt)!, result.GetValue(set), isTrain: true, result.GetValue(debug));
             if (result.GetValue(autoResume)) o = o with { AutoResume = true };
             if (o.Debug)
                 o = o with { Logger = o.Logger with { PrintFreq = 1, SaveCheckpointFreq = 8 }, Val = o.Val is null ? null : o.Val with { ValFreq = 8 } };
+            if (result.GetValue(degradations) is { } pairs)
+            {
+                var folder = Path.Combine(ExperimentPaths.ForTraining(o).ExperimentRoot, "debug_degradations");
+                int n = DegradationPreview.Write(o, new DataPipeline(), new ImageFileWriter(), pairs, folder);
+                Console.WriteLine($"wrote {n} LQ/GT pairs to {folder}");
+                return 0;
+            }
             var trainer = new Trainer(o, new DataPipeline(), new ImageFileWriter(), result.GetValue(opt)!.FullName);
             using var signals = new TrainingSignals(m => Console.Error.WriteLine($"srtrain: {m}"));
             try

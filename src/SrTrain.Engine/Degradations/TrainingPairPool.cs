@@ -20,7 +20,7 @@ public sealed class TrainingPairPool(int size) : IDisposable
     public Tensor[] Exchange(Tensor[] batch, Random rng)
     {
         long b = batch[0].Size(0);
-        if (Size % b != 0) throw new InvalidOperationException($"queue_size {Size} must be a multiple of the batch size {b}");
+        if (Size % b != 0) throw new Abstractions.Registry.OptionException($"queue_size {Size} must be a multiple of the batch size {b} (batch_size_per_gpu), or 0 for no pool");
         if (pool is null)
             pool = batch.Select(t => Tensor.Zeros([Size, .. t.Shape.Skip(1)], t.DType, t.Device).DetachFromDisposeScope()).ToArray();
         if (filled < Size)
