@@ -93,6 +93,18 @@ public class RealEsrganEndToEndTests
     }
 
     [Fact]
+    public void OptionsCheckValidatesTheDegradationKeys()
+    {
+        var file = Path.Combine(Smoke, "train_realesrnet_x4plus.yml");
+        var (rc, output, error) = CliRun.Capture("options", "--check", file);
+        Assert.True(rc == 0, error + output);
+        Assert.Contains("degradation: gt_size 64, queue_size 8", output);
+        (rc, _, error) = CliRun.Capture("options", "--check", file, "--set", "resize_prob2.2=-1");
+        Assert.Equal(2, rc);
+        Assert.Contains("resize_prob2", error);
+    }
+
+    [Fact]
     public void OtherModelsRejectTheGtOnlyDatasetByName()
     {
         var root = RepoPaths.NewTempDir("srtrain-realesrgan-wrong");
