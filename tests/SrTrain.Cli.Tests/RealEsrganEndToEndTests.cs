@@ -104,6 +104,24 @@ public class RealEsrganEndToEndTests
         Assert.Contains("resize_prob2", error);
     }
 
+    [Theory]
+    [InlineData("train_realesrnet_x4plus.yml", "1000000")]
+    [InlineData("train_realesrgan_x4plus.yml", "400000")]
+    public void BasicSRsOwnFilesPassWithWarningsOnly(string file, string milestone)
+    {
+        // The shipped files leave out three things of BasicSR's: its wandb and dist_params sections and a scheduler whose
+        // only milestone is total_iter. Put back, the file still passes; each gives a warning, not an error.
+        var text = File.ReadAllText(Path.Combine(RepoPaths.Root, "options", "train", "RealESRGAN", file))
+            .Replace("  total_iter:", $"  scheduler:\n    type: MultiStepLR\n    milestones: [{milestone}]\n    gamma: 0.5\n\n  total_iter:")
+            .Replace("  use_tb_logger: true", "  use_tb_logger: true\n  wandb:\n    project: ~\n    resume_id: ~")
+            + "\ndist_params:\n  backend: nccl\n  port: 29500\n";
+        var path = Path.Combine(RepoPaths.NewTempDir("srtrain-basicsr-file"), file);
+        File.WriteAllText(path, text);
+        var (rc, output, error) = CliRun.Capture("options", "--check", path);
+        Assert.True(rc == 0, error + output);
+        foreach (var key in new[] { "wandb", "dist_params", "milestones" }) Assert.Contains(key, output + error);
+    }
+
     [Fact]
     public void OtherModelsRejectTheGtOnlyDatasetByName()
     {
