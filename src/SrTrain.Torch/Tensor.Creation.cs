@@ -99,6 +99,9 @@ public sealed partial class Tensor
     public Tensor RandLike() => Wrap(Native.srt_rand_like(H, out var r), r);
     public Tensor RandnLike() => Wrap(Native.srt_randn_like(H, out var r), r);
 
+    /// <summary>Poisson samples whose rates are this tensor's elements (torch.poisson), from the global generator.</summary>
+    public Tensor Poisson() => Wrap(Native.srt_poisson(H, out var r), r);
+
     /// <summary>A view with explicit sizes, strides and storage offset (PyTorch: as_strided).</summary>
     public unsafe Tensor AsStrided(long[] size, long[] stride, long storageOffset = 0)
     {

@@ -41,9 +41,12 @@ public class OptionFuzzTests(ITestOutputHelper log)
             var s = (Dictionary<string, object?>)section!;
             var split = phase == "train" ? "train" : "val";
             s["dataroot_gt"] = data.Hr(split);
-            s["dataroot_lq"] = data.Lr(split);
             s.Remove("meta_info_file");
-            s["filename_tmpl"] = "{}";
+            if (s.GetValueOrDefault("type") is not "RealESRGANDataset")   // GT only: the model synthesises the LQ
+            {
+                s["dataroot_lq"] = data.Lr(split);
+                s["filename_tmpl"] = "{}";
+            }
             if (phase == "train") (s["num_worker_per_gpu"], s["batch_size_per_gpu"]) = ("0", "2");
         }
         var path = (Dictionary<string, object?>)tree["path"]!;

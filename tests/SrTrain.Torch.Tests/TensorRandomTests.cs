@@ -19,6 +19,22 @@ public class TensorRandomTests
     }
 
     [Fact]
+    public void PoissonDrawsPyTorchsSequenceAfterManualSeed()
+    {
+        const string Code = """
+            import json, torch
+            torch.manual_seed(3)
+            rates = torch.arange(0, 12, dtype=torch.float32).view(3, 4) * 2.5
+            print(json.dumps(torch.poisson(rates).view(-1).tolist()))
+            """;
+        var expected = System.Text.Json.JsonSerializer.Deserialize<float[]>(PythonReference.Run(Code))!;
+        using var scope = LibTorch.NewDisposeScope();
+        LibTorch.ManualSeed(3);
+        var actual = (Tensor.Arange(0, 12).Reshape(3, 4) * 2.5).Poisson();
+        Assert.Equal(expected, actual.Reshape(-1).ToArray<float>());
+    }
+
+    [Fact]
     public void SameSeedRepeatsTheDraws()
     {
         using var scope = LibTorch.NewDisposeScope();

@@ -32,6 +32,14 @@ public sealed class SrBatch(Tensor lq, Tensor? gt, IReadOnlyList<string> names) 
     /// <summary>The batch's scale when the training set is multi-scale (<c>scales: [2, 3, 4]</c>), else null (the run's <c>scale</c>).</summary>
     public int? Scale { get; init; }
 
+    /// <summary>Per-sample tensors a dataset gives besides the images, stacked on the batch dimension and owned by the
+    /// batch: RealESRGANDataset's <c>kernel1</c>, <c>kernel2</c> and <c>sinc_kernel</c> (N, 21, 21).</summary>
+    public IReadOnlyDictionary<string, Tensor> Extras { get; init; } = new Dictionary<string, Tensor>();
+
+    /// <summary>True when the dataset gives GT images only and the model synthesises the LQ from them
+    /// (RealESRGANDataset); <see cref="Lq"/> is then the GT itself, a placeholder.</summary>
+    public bool LqIsSynthesised { get; init; }
+
     /// <summary>Number of samples.</summary>
     public int Count => (int)Lq.Size(0);
 
@@ -39,16 +47,21 @@ public sealed class SrBatch(Tensor lq, Tensor? gt, IReadOnlyList<string> names) 
     public SrBatch To(Device device)
     {
         if (device.Type == DeviceType.Cpu ? Lq.Device.Type == DeviceType.Cpu : Lq.Device == device) return this;
-        var lq = Lq.To(device).DetachFromDisposeScope();
         var gt = Gt?.To(device).DetachFromDisposeScope();
+        var lq = LqIsSynthesised && gt is not null ? gt.Alias().DetachFromDisposeScope() : Lq.To(device).DetachFromDisposeScope();
+        var extras = Extras.ToDictionary(kv => kv.Key, kv => kv.Value.To(device).DetachFromDisposeScope());
         Dispose();
-        return new SrBatch(lq, gt, Names) { LqPaths = LqPaths, GtPaths = GtPaths, Epoch = Epoch, Index = Index, Scale = Scale };
+        return new SrBatch(lq, gt, Names)
+        {
+            LqPaths = LqPaths, GtPaths = GtPaths, Epoch = Epoch, Index = Index, Scale = Scale, Extras = extras, LqIsSynthesised = LqIsSynthesised,
+        };
     }
 
     public void Dispose()
     {
         Lq.Dispose();
         Gt?.Dispose();
+        foreach (var t in Extras.Values) t.Dispose();
     }
 }
 

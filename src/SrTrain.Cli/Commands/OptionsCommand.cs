@@ -86,6 +86,12 @@ internal static class OptionsCommand
             lines.Add(CheckDataset(phase, OptionConversion.AsMap(section, $"datasets.{phase}").ToList()));
         if (o.IsTrain && !o.Datasets.ContainsKey("train"))
             throw new OptionException("datasets.train is required in a training file");
+        // The Real-ESRGAN models read their degradation keys at the top level; check them as the model will.
+        if (o.IsTrain && o.ModelType is "RealESRNetModel" or "RealESRGANModel")
+        {
+            var degradation = new Engine.Degradations.DegradationOptions(o);
+            lines.Add($"degradation: gt_size {degradation.GtSize}, queue_size {degradation.QueueSize}, jpeg {degradation.JpegRange[0]}-{degradation.JpegRange[1]} / {degradation.JpegRange2[0]}-{degradation.JpegRange2[1]}");
+        }
 
         if (o.Train is { } train)
         {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SrTrain.Engine.Degradations;
 using SrTrain.Engine.Training;
 using SrTrain.Data;
 using SrTrain.Data.Pipeline;
@@ -6,7 +7,7 @@ using SrTrain.Torch;
 
 namespace SrTrain.Cli.Commands;
 
-/// <summary><c>srtrain train -opt file.yml [--set k=v] [--debug] [--auto-resume] [--launcher none|pytorch|slurm]</c>.</summary>
+/// <summary><c>srtrain train -opt file.yml [--set k=v] [--debug] [--auto-resume] [--launcher none|pytorch|slurm] [--debug-degradations N]</c>.</summary>
 internal static class TrainCommand
 {
     public static Command Create()
@@ -20,13 +21,24 @@ internal static class TrainCommand
             Description = "none (one process) | pytorch (RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT as torchrun sets them) | slurm (srun's SLURM_* variables)",
             DefaultValueFactory = _ => "none",
         };
-        var command = new Command("train", "train a model from a BasicSR-format option file") { opt, set, debug, autoResume, launcher };
+        var degradations = new Option<int?>("--debug-degradations")
+        {
+            Description = "Real-ESRGAN models: write N synthesised LQ/GT training pairs as PNG to experiments/<name>/debug_degradations and stop",
+        };
+        var command = new Command("train", "train a model from a BasicSR-format option file") { opt, set, debug, autoResume, launcher, degradations };
         command.SetAction(result =>
         {
             var o = CommonOptions.Load(result.GetValue(opt)!, result.GetValue(set), isTrain: true, result.GetValue(debug));
             if (result.GetValue(autoResume)) o = o with { AutoResume = true };
             if (o.Debug)
                 o = o with { Logger = o.Logger with { PrintFreq = 1, SaveCheckpointFreq = 8 }, Val = o.Val is null ? null : o.Val with { ValFreq = 8 } };
+            if (result.GetValue(degradations) is { } pairs)
+            {
+                var folder = Path.Combine(ExperimentPaths.ForTraining(o).ExperimentRoot, "debug_degradations");
+                int n = DegradationPreview.Write(o, new DataPipeline(), new ImageFileWriter(), pairs, folder);
+                Console.WriteLine($"wrote {n} LQ/GT pairs to {folder}");
+                return 0;
+            }
             var launch = DistributedLaunch.From(result.GetValue(launcher)!, o, Environment.GetEnvironmentVariable,
                                                 w => Console.Error.WriteLine($"srtrain: warning: {w}"));
             // One GPU per rank on a machine: cuda:LOCAL_RANK unless the options name a device.

@@ -148,20 +148,29 @@ public sealed class DataLoader
 
     internal SrBatch ToBatch(int epoch, int index, PreparedBatch prepared)
     {
-        if (prepared.Lq is null)
+        // A GT-only dataset with degradation kernels (RealESRGANDataset) leaves the LQ to the model.
+        bool synthesised = prepared.Lq is null && prepared.Gt is not null && prepared.Extras.Count > 0;
+        if (prepared.Lq is null && !synthesised)
             throw new InvalidDataException("the dataset gives no LQ images: SR training needs dataroot_lq or an on-the-fly dataset");
         Tensor? lq = null, gt = null;
+        var extras = new Dictionary<string, Tensor>();
         try
         {
-            lq = MakeTensor(prepared.Lq, prepared.LqShape)!;
             gt = MakeTensor(prepared.Gt, prepared.GtShape);
+            lq = synthesised ? gt!.Alias().DetachFromDisposeScope() : MakeTensor(prepared.Lq, prepared.LqShape)!;
+            foreach (var (key, (data, shape)) in prepared.Extras) extras[key] = MakeTensor(data, shape)!;
             var names = prepared.LqPaths.Zip(prepared.GtPaths, (l, g) => Path.GetFileNameWithoutExtension(l ?? g ?? "")).ToList();
-            return new SrBatch(lq, gt, names) { LqPaths = prepared.LqPaths, GtPaths = prepared.GtPaths, Epoch = epoch, Index = index, Scale = prepared.Scale };
+            return new SrBatch(lq, gt, names)
+            {
+                LqPaths = prepared.LqPaths, GtPaths = prepared.GtPaths, Epoch = epoch, Index = index, Scale = prepared.Scale,
+                Extras = extras, LqIsSynthesised = synthesised,
+            };
         }
         catch
         {
             lq?.Dispose();
             gt?.Dispose();
+            foreach (var t in extras.Values) t.Dispose();
             throw;
         }
     }

@@ -11,6 +11,7 @@ internal sealed class PreparedBatch
     public long[]? LqShape, GtShape;
     public string?[] LqPaths = [], GtPaths = [];
     public int? Scale;
+    public Dictionary<string, (float[] Data, long[] Shape)> Extras = [];
 
     public static PreparedBatch Collate(IReadOnlyList<Sample> samples)
     {
@@ -21,6 +22,19 @@ internal sealed class PreparedBatch
         };
         (batch.Lq, batch.LqShape) = Stack(samples, s => s.Lq, s => s.LqPath, "lq");
         (batch.Gt, batch.GtShape) = Stack(samples, s => s.Gt, s => s.GtPath, "gt");
+        foreach (var key in samples[0].Extras.Keys)
+        {
+            var shape = samples[0].Extras[key].Shape;
+            long size = shape.Aggregate(1L, (a, b) => a * b);
+            var data = new float[samples.Count * size];
+            for (int i = 0; i < samples.Count; i++)
+            {
+                if (!samples[i].Extras.TryGetValue(key, out var e) || !e.Shape.SequenceEqual(shape))
+                    throw new InvalidDataException($"cannot collate '{key}': sample {samples[i].GtPath ?? samples[i].LqPath} lacks it or has another shape");
+                e.Data.CopyTo(data, i * size);
+            }
+            batch.Extras[key] = (data, [samples.Count, .. shape]);
+        }
         return batch;
     }
 

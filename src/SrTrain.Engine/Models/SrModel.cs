@@ -52,10 +52,25 @@ public class SrModel : TrainingModel
 
     public override void FeedData(SrBatch batch)
     {
+        if (batch.LqIsSynthesised)
+            throw new OptionException($"model_type {Options.ModelType}: the training set gives GT images and degradation kernels only " +
+                                      "(RealESRGANDataset); use model_type RealESRNetModel or RealESRGANModel, which synthesise the LQ");
         UseBatchScale(batch);
-        lq = batch.Lq;
-        gt = batch.Gt;
+        SetData(batch.Lq, batch.Gt);
     }
+
+    /// <summary>Sets the pair the next step trains on (models that make their own LQ, such as RealESRNetModel).</summary>
+    protected void SetData(Tensor lqInput, Tensor? target)
+    {
+        lq = lqInput;
+        gt = target;
+    }
+
+    /// <summary>The target of the pixel loss: the GT (RealESRGANModel may use the USM-sharpened GT, l1_gt_usm).</summary>
+    protected virtual Tensor PixelTarget => Gt;
+
+    /// <summary>The target of the perceptual loss: the GT (RealESRGANModel: percep_gt_usm).</summary>
+    protected virtual Tensor PerceptualTarget => Gt;
 
     public override void OptimizeParameters(long currentIter)
     {
@@ -84,13 +99,13 @@ public class SrModel : TrainingModel
     {
         if (pixelLoss is not null)
         {
-            var l = pixelLoss.Forward(output, Gt);
+            var l = pixelLoss.Forward(output, PixelTarget);
             Log(prefix + "pix", l);
             total = total is null ? l : total + l;
         }
         if (perceptualLoss is not null)
         {
-            var (percep, style) = perceptualLoss.Forward(output, Gt);
+            var (percep, style) = perceptualLoss.Forward(output, PerceptualTarget);
             if (percep is not null) { Log(prefix + "percep", percep); total = total is null ? percep : total + percep; }
             if (style is not null) { Log(prefix + "style", style); total = total is null ? style : total + style; }
         }

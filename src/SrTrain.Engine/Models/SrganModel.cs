@@ -81,6 +81,9 @@ public class SrganModel : SrModel
         UpdateEma();
     }
 
+    /// <summary>The real images the discriminator sees: the GT (RealESRGANModel: gan_gt_usm).</summary>
+    protected virtual Tensor RealTarget => Gt;
+
     /// <summary>The generator's adversarial loss: D should call the fake real.</summary>
     protected virtual Tensor GeneratorGanLoss(Tensor output) =>
         GanLoss.Forward(Forward(NetD, output), targetIsReal: true, isDiscriminator: false);
@@ -89,7 +92,7 @@ public class SrganModel : SrModel
     /// (detached) sum for the divergence check.</summary>
     protected virtual Tensor DiscriminatorBackward(Tensor output)
     {
-        var realPred = Forward(NetD, Gt);
+        var realPred = Forward(NetD, RealTarget);
         var lReal = GanLoss.Forward(realPred, targetIsReal: true, isDiscriminator: true);
         Log("l_d_real", lReal);
         Log("out_d_real", realPred.Detach().Mean());

@@ -65,7 +65,8 @@ public sealed class Trainer(ExperimentOptions options, IDataPipeline data, IImag
         log.Information("SrTrain: experiment {Name}, model {Model}, device {Device}, libtorch {Version}, {Threads} threads, seed {Seed}, precision {Precision}",
                         o.Name, o.ModelType, device, LibTorch.Version, LibTorch.NumThreads, seed, o.Precision);
 
-        using var model = CreateModel(o, device);
+        // The model sees the seed in use (Real-ESRGAN models draw each batch's degradations from it).
+        using var model = CreateModel(o with { ManualSeed = seed }, device);
         foreach (var note in model.LoadNotes) log.Information("{Note}", note);
         log.Information("Network G: {Type}, parameters: {Count:N0}", o.NetworkG!["type"], model.NetG.NumParameters());
 

@@ -22,6 +22,7 @@ internal static unsafe partial class Native
     [DllImport(Lib)] internal static extern int srt_empty_like(TensorHandle a, out nint result);
     [DllImport(Lib)] internal static extern int srt_rand_like(TensorHandle a, out nint result);
     [DllImport(Lib)] internal static extern int srt_randn_like(TensorHandle a, out nint result);
+    [DllImport(Lib)] internal static extern int srt_poisson(TensorHandle a, out nint result);
     [DllImport(Lib)] internal static extern int srt_as_strided(TensorHandle a, long* size, long* stride, int ndim, long offset, out nint result);
     [DllImport(Lib)] internal static extern int srt_copy_to_host(TensorHandle a, void* dst, long nbytes);
     [DllImport(Lib)] internal static extern int srt_item_double(TensorHandle a, out double value);

@@ -66,6 +66,8 @@ SRT_API int srt_full_like(TH a, double v, TH* out) { SRT_RETURN(at::full_like(*a
 SRT_API int srt_empty_like(TH a, TH* out) { SRT_RETURN(at::empty_like(*a)) }
 SRT_API int srt_rand_like(TH a, TH* out) { SRT_RETURN(at::rand_like(*a)) }
 SRT_API int srt_randn_like(TH a, TH* out) { SRT_RETURN(at::randn_like(*a)) }
+// Poisson samples with the given rates (torch.poisson), from the default generator.
+SRT_API int srt_poisson(TH a, TH* out) { SRT_RETURN(at::poisson(*a)) }
 
 // A view with explicit sizes/strides/offset (used to rebuild views of one storage).
 SRT_API int srt_as_strided(TH a, const int64_t* size, const int64_t* stride, int ndim, int64_t offset, TH* out) {
