@@ -77,18 +77,21 @@ elif mode == "die":
                                                       port.ToString(CultureInfo.InvariantCulture), "collectives"));
         using var pg = ProcessGroup.Init("127.0.0.1", port, 0, 2, timeout: TimeSpan.FromSeconds(20));
         Assert.Equal((0, 2, "gloo"), (pg.Rank, pg.WorldSize, pg.Backend));
-        using var scope = LibTorch.NewDisposeScope();
-        foreach (var op in new[] { ReduceOp.Sum, ReduceOp.Avg })
+        // The scope closes before the await: a scope belongs to its thread, and the code after an await may run on another.
+        using (LibTorch.NewDisposeScope())
         {
-            var mine = Tensors(0);
-            pg.AllReduce(mine, op, bucketBytes: 96);   // 96 bytes: several buckets, one tensor (64 floats) alone in its own
-            var want = Tensors(0).Zip(Tensors(1), (a, b) => op == ReduceOp.Avg ? (a + b) / 2.0 : a + b).ToList();
-            for (int i = 0; i < want.Count; i++) TensorAssert.Close(want[i], mine[i], Tolerance.Elementwise, $"{op} tensor {i}");
+            foreach (var op in new[] { ReduceOp.Sum, ReduceOp.Avg })
+            {
+                var mine = Tensors(0);
+                pg.AllReduce(mine, op, bucketBytes: 96);   // 96 bytes: several buckets, one tensor (64 floats) alone in its own
+                var want = Tensors(0).Zip(Tensors(1), (a, b) => op == ReduceOp.Avg ? (a + b) / 2.0 : a + b).ToList();
+                for (int i = 0; i < want.Count; i++) TensorAssert.Close(want[i], mine[i], Tolerance.Elementwise, $"{op} tensor {i}");
+            }
+            pg.Broadcast([Tensor.Arange(0, 10)], root: 0);
+            var received = Tensor.Zeros([4]);
+            pg.Broadcast([received], root: 1);
+            TensorAssert.Equal(Tensor.Full([4], 7.5), received, "broadcast from rank 1");
         }
-        pg.Broadcast([Tensor.Arange(0, 10)], root: 0);
-        var received = Tensor.Zeros([4]);
-        pg.Broadcast([received], root: 1);
-        TensorAssert.Equal(Tensor.Full([4], 7.5), received, "broadcast from rank 1");
         pg.Barrier();
         var gathered = pg.AllGather([3.25, 4.0]);
         Assert.Equal([3.25, 4.0], gathered[0]);
@@ -101,7 +104,6 @@ elif mode == "die":
     {
         // A broadcast of leaves that require grad (initial weights) writes them in place without autograd complaining.
         int port = FreePort();
-        using var scope = LibTorch.NewDisposeScope();
         var peer = Task.Run(() =>
         {
             using var pg1 = ProcessGroup.Init("127.0.0.1", port, 1, 2, timeout: TimeSpan.FromSeconds(20));
@@ -111,8 +113,12 @@ elif mode == "die":
             return w.Sum().Item();
         });
         using var pg = ProcessGroup.Init("127.0.0.1", port, 0, 2, timeout: TimeSpan.FromSeconds(20));
-        var mineW = Tensor.Ones([3, 3]).RequiresGrad_();
-        pg.Broadcast([mineW], root: 0);
+        // Closed before the await, on the thread that opened it (see CollectivesMatchAPyTorchRank).
+        using (LibTorch.NewDisposeScope())
+        {
+            var mineW = Tensor.Ones([3, 3]).RequiresGrad_();
+            pg.Broadcast([mineW], root: 0);
+        }
         Assert.Equal(9.0, await peer);
     }
 
