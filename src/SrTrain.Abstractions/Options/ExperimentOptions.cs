@@ -43,6 +43,7 @@ public sealed record ExperimentOptions(
     [OptionDoc("second stage: [low, high] quality of the last JPEG")] double[]? JpegRange2 = null,
     [OptionDoc("Real-ESRGAN models: GT patch size cropped from the degraded pair (the dataset's GT is 400 x 400)")] int? GtSize = null,
     [OptionDoc("Real-ESRGAN models: training-pair pool size, a multiple of the batch size; batches are drawn from it once full")] int? QueueSize = null,
+    [OptionDoc("Real-ESRGAN models: false trains on the LQ of a paired dataset (RealESRGANPairedDataset, PairedImageDataset) instead of synthesising it, and the degradation keys are not read (default true)")] bool? HighOrderDegradation = null,
     [NoEffect("SrTrain trains on one device; distributed training is not supported")] object? Dist = null,
     [NoEffect("SrTrain trains on one device; distributed training is not supported")] object? DistParams = null,
     [NoEffect("distributed-training option")] object? FindUnusedParameters = null,
