@@ -125,6 +125,35 @@ public class NiqeTests
     }
 
     [Fact]
+    public void BasicSRsMSRResNetFileTrainsAndValidatesWithItsNiqeEntry()
+    {
+        // BasicSR's train_MSRResNet_x4.yml as shipped (val metrics psnr, ssim and niqe {crop_border: 4, num_thread: 8}),
+        // with only paths, sizes and iterations overridden; the validation photos are 200x200 so NIQE has its 192x192.
+        var data = new SmokeData(scale: 4, trainImages: 2, valImages: 1, hrSize: 200);
+        var root = RepoPaths.NewTempDir("srtrain-niqe-train");
+        var file = Path.Combine(RepoPaths.Root, "options", "train", "SRResNet_SRGAN", "train_MSRResNet_x4.yml");
+        var (rc, output, error) = CliRun.Capture(
+            "train", "-opt", file, "--set", $"path.root={root}", "--set", "num_gpu=0",
+            "--set", $"datasets.train.dataroot_gt={data.Hr("train")}", "--set", $"datasets.train.dataroot_lq={data.Lr("train")}",
+            "--set", "datasets.train.meta_info_file=~", "--set", "datasets.train.gt_size=32", "--set", "datasets.train.batch_size_per_gpu=2",
+            "--set", "datasets.train.num_worker_per_gpu=0", "--set", "datasets.train.dataset_enlarge_ratio=1",
+            "--set", $"datasets.val.dataroot_gt={data.Hr("val")}", "--set", $"datasets.val.dataroot_lq={data.Lr("val")}",
+            "--set", "network_g.num_feat=8", "--set", "network_g.num_block=1", "--set", "train.total_iter=2",
+            "--set", "val.val_freq=2", "--set", "logger.print_freq=1", "--set", "logger.save_checkpoint_freq=2", "--set", "logger.use_tb_logger=false");
+        Assert.True(rc == 0, error + output);
+        var lines = File.ReadAllLines(Path.Combine(root, "experiments", "001_MSRResNet_x4_f64b16_DIV2K_1000k_B16G1", "scalars.csv"));
+        var header = lines[0].Split(',').ToList();
+        var last = lines[^1].Split(',');
+        foreach (var metric in new[] { "psnr", "ssim", "niqe" })
+        {
+            int column = header.IndexOf($"metrics/Set5/{metric}");
+            Assert.True(column >= 0, $"no metrics/Set5/{metric} in {lines[0]}");
+            double value = double.Parse(last[column], CultureInfo.InvariantCulture);
+            Assert.True(double.IsFinite(value) && value > 0, $"{metric} = {value}");
+        }
+    }
+
+    [Fact]
     public void SrtrainTestScoresNiqeOnASetWithoutGt()
     {
         var data = new SmokeData(scale: 4, trainImages: 1, valImages: 1, hrSize: 200);

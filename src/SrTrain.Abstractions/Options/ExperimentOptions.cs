@@ -43,6 +43,7 @@ public sealed record ExperimentOptions(
     [OptionDoc("second stage: [low, high] quality of the last JPEG")] double[]? JpegRange2 = null,
     [OptionDoc("Real-ESRGAN models: GT patch size cropped from the degraded pair (the dataset's GT is 400 x 400)")] int? GtSize = null,
     [OptionDoc("Real-ESRGAN models: training-pair pool size, a multiple of the batch size; batches are drawn from it once full")] int? QueueSize = null,
+    [OptionDoc("Real-ESRGAN models: false trains on the LQ of a paired dataset (RealESRGANPairedDataset, PairedImageDataset) instead of synthesising it, and the degradation keys are not read (default true)")] bool? HighOrderDegradation = null,
     [NoEffect("set by the launcher: srtrain train --launcher pytorch|slurm or srtrain launch (docs/distributed.md)")] object? Dist = null,
     [OptionDoc("multi-process training (--launcher pytorch|slurm, srtrain launch): {backend: gloo|nccl, port: (slurm's master port), timeout: seconds of a collective}")] Dictionary<string, object?>? DistParams = null,
     [NoEffect("SrTrain's data-parallel training has no unused-parameter search: every parameter with a gradient is averaged")] object? FindUnusedParameters = null,

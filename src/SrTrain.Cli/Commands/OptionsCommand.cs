@@ -87,7 +87,9 @@ internal static class OptionsCommand
         if (o.IsTrain && !o.Datasets.ContainsKey("train"))
             throw new OptionException("datasets.train is required in a training file");
         // The Real-ESRGAN models read their degradation keys at the top level; check them as the model will.
-        if (o.IsTrain && o.ModelType is "RealESRNetModel" or "RealESRGANModel")
+        if (o.IsTrain && o.ModelType is "RealESRNetModel" or "RealESRGANModel" && !Engine.Degradations.RealEsrganSynthesis.SynthesisesLq(o))
+            lines.Add("degradation: none (high_order_degradation: false), the LQ images of datasets.train");
+        else if (o.IsTrain && o.ModelType is "RealESRNetModel" or "RealESRGANModel")
         {
             var degradation = new Engine.Degradations.DegradationOptions(o);
             lines.Add($"degradation: gt_size {degradation.GtSize}, queue_size {degradation.QueueSize}, jpeg {degradation.JpegRange[0]}-{degradation.JpegRange[1]} / {degradation.JpegRange2[0]}-{degradation.JpegRange2[1]}");

@@ -36,16 +36,24 @@ public sealed class PairedImageDataset : IImageDataset
             throw new ArgumentException($"dataroot_gt lists {datarootGt.Length} folder(s) but dataroot_lq {datarootLq.Length}: give one LQ folder per GT folder");
         DatasetOptions.CheckMetaInfo(metaInfoFile, datarootGt.Length, "dataroot_gt");
         Options = new DatasetOptions(name ?? "PairedImageDataset", scale, phase, gtSize, useHflip, useRot, ioBackend, mean, std, color);
-        var source = Options.Source;
         for (int i = 0; i < datarootGt.Length; i++)
-        {
-            var rootPairs = metaInfoFile is null
+            Attach(datarootGt[i], datarootLq[i], metaInfoFile is null
                 ? PairedPaths.FromFolders(datarootGt[i], datarootLq[i], filenameTmpl)
-                : PairedPaths.FromMetaInfo(datarootGt[i], datarootLq[i], filenameTmpl, metaInfoFile[i]);
-            source.Attach(datarootGt[i], rootPairs.Select(p => p.Gt).ToList());
-            source.Attach(datarootLq[i], rootPairs.Select(p => p.Lq).ToList());
-            pairs.AddRange(rootPairs);
-        }
+                : PairedPaths.FromMetaInfo(datarootGt[i], datarootLq[i], filenameTmpl, metaInfoFile[i]));
+    }
+
+    /// <summary>A paired dataset over pairs already listed (RealESRGANPairedDataset's own meta_info format).</summary>
+    internal PairedImageDataset(DatasetOptions options, string gtRoot, string lqRoot, List<(string Gt, string Lq)> rootPairs)
+    {
+        Options = options;
+        Attach(gtRoot, lqRoot, rootPairs);
+    }
+
+    private void Attach(string gtRoot, string lqRoot, List<(string Gt, string Lq)> rootPairs)
+    {
+        Options.Source.Attach(gtRoot, rootPairs.Select(p => p.Gt).ToList());
+        Options.Source.Attach(lqRoot, rootPairs.Select(p => p.Lq).ToList());
+        pairs.AddRange(rootPairs);
     }
 
     /// <summary>The shared dataset options (scale, phase, patch, flips, colour, io backend).</summary>

@@ -23,6 +23,22 @@ public sealed class RealEsrganSynthesis : IDisposable
         pool = Options.QueueSize > 0 ? new TrainingPairPool(Options.QueueSize) : null;
     }
 
+    /// <summary>Whether a Real-ESRGAN model synthesises its training LQ (<c>high_order_degradation</c>, default true, as in
+    /// Real-ESRGAN's models) or trains on the LQ of a paired dataset (false). A training set that does not fit the choice
+    /// is an error naming the key: GT-only data without synthesis has no LQ, and synthesis would ignore a paired set's LQ.</summary>
+    public static bool SynthesisesLq(ExperimentOptions o)
+    {
+        bool highOrder = o.HighOrderDegradation ?? true;
+        var type = o.Datasets.TryGetValue("train", out var s) && s is Dictionary<string, object?> d && d.TryGetValue("type", out var t) ? t as string : null;
+        if (!highOrder && type == "RealESRGANDataset")
+            throw new OptionException("high_order_degradation: false trains on the dataset's LQ images, but datasets.train is a RealESRGANDataset " +
+                                      "(GT only): use RealESRGANPairedDataset or PairedImageDataset, or set high_order_degradation: true");
+        if (highOrder && type is "PairedImageDataset" or "RealESRGANPairedDataset")
+            throw new OptionException($"datasets.train is a {type}, whose LQ images the Real-ESRGAN models would not use: they synthesise the " +
+                                      "LQ from a RealESRGANDataset; set high_order_degradation: false to train on the pairs");
+        return highOrder;
+    }
+
     /// <summary>The degradation keys of the option file.</summary>
     public DegradationOptions Options { get; }
 
