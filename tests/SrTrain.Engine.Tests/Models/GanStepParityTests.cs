@@ -16,6 +16,7 @@ namespace SrTrain.Engine.Tests.Models;
 /// sets (AVX2 vs AVX-512) moves a weight by 2 * lr; only the same kernels on both sides make the comparison exact
 /// enough to see a wrong term. Expected values: gan_step.json (scalars logged each iteration) and
 /// gan_step_&lt;case&gt;.pth (weights after the last iteration, the generator's last gradients).</summary>
+[Collection(GlobalGeneratorCollection.Name)]
 public sealed class GanStepParityTests(GanStepInputs inputs, ITestOutputHelper output) : IClassFixture<GanStepInputs>
 {
     // The tolerances sit above what rounding alone does on these cases: `make_gan_step.py DIR` prints, per case, how

@@ -10,6 +10,7 @@ namespace SrTrain.Engine.Tests.Models;
 /// <summary><c>train.accum_iter: 4</c> with micro-batches of 4 trains as one batch of 16: after three optimizer steps
 /// (Adam, networks without batch norm) the weights and the logged losses agree to 1e-5 relative (the last gradients to 1e-4),
 /// for SRModel (L1) and for ESRGANModel, whose relativistic averages are the whole batch's.</summary>
+[Collection(GlobalGeneratorCollection.Name)]
 public sealed class GradientAccumulationTests
 {
     private const int Steps = 3, Micro = 4, MicroSize = 4;

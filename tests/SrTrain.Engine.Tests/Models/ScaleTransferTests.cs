@@ -10,6 +10,7 @@ namespace SrTrain.Engine.Tests.Models;
 /// <summary>Scale transfer (EDSR paper, section 4.2: x3 and x4 start from the trained x2 model):
 /// <c>path.pretrain_network_g</c> with <c>strict_load_g: false</c> loads every key whose name and shape match, bit
 /// for bit, and the model's load notes (which the trainer logs) name each key it left out, with its shapes.</summary>
+[Collection(GlobalGeneratorCollection.Name)]
 public sealed class ScaleTransferTests
 {
     private static string SaveX2(Module net)
