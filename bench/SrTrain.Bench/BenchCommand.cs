@@ -59,7 +59,7 @@ public static class BenchCommand
             throw new InvalidOperationException($"PyTorch runs {reference.Threads} threads, SrTrain {threads}: the comparison would be unfair");
         Console.Error.WriteLine($"bench: libtorch {LibTorch.Version}, {threads} threads" +
                                 (reference is null ? benches.Count == 0 ? ", no step benchmarks" : ", no PyTorch reference" : $"; PyTorch {reference.TorchVersion}, {reference.Threads} threads") +
-                                $"; {options.Rounds} alternating rounds, medians");
+                                (benches.Count == 0 ? "" : $"; {options.Rounds} alternating rounds, medians"));
 
         var runner = new BenchRunner(options.Rounds, reference, Console.Error);
         var results = benches.Select(runner.Run).ToList();
