@@ -24,7 +24,7 @@ public sealed record BenchOptions
     /// <summary>Every K-th fuzz case also trains one iteration (<c>--train-every</c>, default 10).</summary>
     public int TrainEvery { get; init; } = 10;
 
-    /// <summary>The srtrain.dll the fuzzer runs (<c>--srtrain</c>; default: this checkout's Release build).</summary>
+    /// <summary>The srtrain.dll the fuzzer and the whole-iteration benchmarks run (<c>--srtrain</c>; default: this checkout's build).</summary>
     public string? Srtrain { get; init; }
 
     /// <summary>Iterations of the memory soak (<c>--soak [N]</c>, default 2000), or null for the timed benchmarks.</summary>
@@ -32,6 +32,13 @@ public sealed record BenchOptions
 
     /// <summary>Option file of the memory soak (<c>--soak-config FILE</c>; default <see cref="MemorySoak.DefaultConfig"/>).</summary>
     public string? SoakConfig { get; init; }
+    /// <summary>Alternating rounds of the whole-iteration benchmarks (<c>--train-rounds</c>, default 3: each is minutes).</summary>
+    public int TrainRounds { get; init; } = 3;
+
+    /// <summary><c>--quick</c> (or SRTRAIN_BENCH_QUICK=1): the whole-iteration benchmarks on one-block networks for two
+    /// iterations, one round; checks that they run, measures nothing.</summary>
+    public bool Quick { get; init; } = Environment.GetEnvironmentVariable("SRTRAIN_BENCH_QUICK") == "1";
+
     public bool List { get; init; }
     public bool Help { get; init; }
 
@@ -50,6 +57,8 @@ public sealed record BenchOptions
                 "--json" => o with { Json = Value() },
                 "--threads" => o with { Threads = Positive() },
                 "--rounds" => o with { Rounds = Positive() },
+                "--train-rounds" => o with { TrainRounds = Positive() },
+                "--quick" => o with { Quick = true },
                 "--reference" => o with { Reference = Value() },
                 "--no-reference" => o with { NoReference = true },
                 "--soak" => o with { Soak = i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? Positive() : 2000 },

@@ -206,6 +206,47 @@ def loader_cache():
     return _paired_loader()
 
 
+def _infer_rrdbnet(tile):
+    """Twin of InferRrdbNetBenchmark: RRDBNet x4 (64/23) in eval mode under no_grad on one 256x256 LQ image, whole
+    or in tiles of `tile` LQ pixels with 10 pixels of context, the centre of each tile kept (SrTrain's
+    TiledInference, the scheme of Real-ESRGAN's tile_process)."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "fixtures"))
+    from archs_ref import RRDBNet
+    torch.manual_seed(0)
+    net = RRDBNet(3, 3, scale=4, num_feat=64, num_block=23, num_grow_ch=32).eval()
+    lq = torch.rand(1, 3, 256, 256)
+    scale, pad = 4, 10
+
+    def tiled(x):
+        n, c, h, w = x.shape
+        out = None
+        for y0 in range(0, h, tile):
+            for x0 in range(0, w, tile):
+                y1, x1 = min(y0 + tile, h), min(x0 + tile, w)
+                py0, px0, py1, px1 = max(y0 - pad, 0), max(x0 - pad, 0), min(y1 + pad, h), min(x1 + pad, w)
+                sr = net(x[:, :, py0:py1, px0:px1])
+                if out is None:
+                    out = sr.new_zeros(n, sr.shape[1], h * scale, w * scale)
+                out[:, :, y0 * scale:y1 * scale, x0 * scale:x1 * scale] = \
+                    sr[:, :, (y0 - py0) * scale:(y0 - py0 + y1 - y0) * scale, (x0 - px0) * scale:(x0 - px0 + x1 - x0) * scale]
+        return out
+
+    def step():
+        with torch.no_grad():
+            tiled(lq) if tile else net(lq)
+    return step
+
+
+@bench("infer_rrdbnet")
+def infer_rrdbnet():
+    return _infer_rrdbnet(0)
+
+
+@bench("infer_rrdbnet_tiled")
+def infer_rrdbnet_tiled():
+    return _infer_rrdbnet(128)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--threads", type=int, required=True)

@@ -31,6 +31,10 @@ public readonly record struct Device(DeviceType Type, int Index = 0)
     /// <summary>True when the linked libtorch can run on a CUDA GPU.</summary>
     public static bool CudaIsAvailable => Native.srt_cuda_available() != 0;
 
+    /// <summary>True when the current CUDA device runs bf16 convolutions natively (compute capability 8.0 or later,
+    /// cuDNN 8; PyTorch: torch.cuda.is_bf16_supported()); false without CUDA.</summary>
+    public static bool CudaSupportsBf16 => Native.srt_cuda_bf16_supported() != 0;
+
     /// <summary>Parses "cpu", "cuda" or "cuda:1".</summary>
     public static Device Parse(string text)
     {

@@ -89,7 +89,24 @@ public class StartCheckTests
         Assert.Equal(Bf16Isa.Emulated, CpuFeatures.Bf16Support(bf16, "AVX512_CORE"));   // scripts/test.sh --isa avx512
         Assert.Equal(Bf16Isa.None, CpuFeatures.Bf16Support(bf16, "AVX2"));             // scripts/test.sh --isa avx2
         Assert.Equal(Bf16Isa.Emulated, CpuFeatures.Bf16Support(avx512, null));
-        Assert.Equal(Bf16Isa.None, CpuFeatures.Bf16Support(avx2, null));
+        Assert.Equal(Bf16Isa.Fallback, CpuFeatures.Bf16Support(avx2, null));   // libtorch's own bf16 convolution, not oneDNN's
+        Assert.Equal(Bf16Isa.Fallback, CpuFeatures.Bf16Support(avx2, "AVX2"));
+    }
+
+    [Fact]
+    public void PrecisionAutoTrainsAndLogsItsChoiceAndWhy()
+    {
+        var root = RepoPaths.NewTempDir("srtrain-start");
+        var (rc, output, error) = CliRun.Capture("train", "-opt", Data.PsnrOptions("start_auto", 2, root), "--set", "precision=auto");
+        Assert.True(rc == 0, error);
+        // The choice follows this machine's CPU; what the log must say is that choice and its reason.
+        var expected = PrecisionChoice.ForThisMachine("auto", Device.Cpu);
+        var log = File.ReadAllText(Directory.GetFiles(Path.Combine(root, "experiments", "start_auto"), "train_*.log").Single());
+        Assert.Contains($"precision {expected.Name}\n", log.Replace("\r", ""));
+        Assert.Contains($"Precision {expected.Name}: {expected.Reason}", log);
+        Assert.StartsWith("precision: auto, ", expected.Reason);
+        Assert.DoesNotContain("WARN: precision", log);
+        Assert.Contains("iter:", output + log);
     }
 
     [Fact]

@@ -21,6 +21,7 @@ public abstract class TrainingModel : IDisposable
     private readonly List<string> loadNotes = [];
     private readonly List<string> nonFiniteParts = [];
     private ModelEma? ema;
+    private PrecisionChoice? precision;
 
     protected TrainingModel(ExperimentOptions options, Device device)
     {
@@ -161,12 +162,10 @@ public abstract class TrainingModel : IDisposable
 
     protected bool UsesChannelsLast => string.Equals(Options.MemoryFormat, "channels_last", StringComparison.OrdinalIgnoreCase);
 
-    protected bool UsesBf16 => Options.Precision.ToLowerInvariant() switch
-    {
-        "fp32" or "float32" => false,
-        "bf16" or "bfloat16" => true,
-        var p => throw new OptionException($"precision: '{p}' is not fp32 or bf16"),
-    };
+    /// <summary>The precision this model computes in (<c>precision: auto</c> resolved for its device).</summary>
+    public PrecisionChoice Precision => precision ??= PrecisionChoice.ForThisMachine(Options.Precision, Device);
+
+    protected bool UsesBf16 => Precision.Bf16;
 
     /// <summary>Runs a network with the engine's precision and memory format; the output is float32.</summary>
     protected Tensor Forward(Module net, Tensor input)

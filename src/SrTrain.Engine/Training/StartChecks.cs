@@ -9,35 +9,52 @@ public static class StartChecks
 {
     /// <summary>Throws an <see cref="Abstractions.Registry.OptionException"/> for contradicting options; passes
     /// the softer findings to <paramref name="warn"/>.</summary>
-    public static void Run(ExperimentOptions o, Device device, Action<string> warn)
+    public static void Run(ExperimentOptions o, Device device, Action<string> warn) =>
+        Run(o, device, warn, CpuFeatures.Flags, Environment.GetEnvironmentVariable("DNNL_MAX_CPU_ISA"));
+
+    /// <summary><see cref="Run(ExperimentOptions, Device, Action{string})"/> for given CPU flags and oneDNN ISA cap (tests pass their own).</summary>
+    public static void Run(ExperimentOptions o, Device device, Action<string> warn, IReadOnlySet<string> cpuFlags, string? dnnlMaxIsa)
     {
         foreach (var w in OptionConsistency.Validate(o)) warn(w);
-        if (device.Type != DeviceType.Cpu || !IsBf16(o.Precision)) return;
-        var isa = CpuFeatures.Bf16Support(CpuFeatures.Flags, Environment.GetEnvironmentVariable("DNNL_MAX_CPU_ISA"));
-        if (isa == Bf16Isa.None) throw new Abstractions.Registry.OptionException(Bf16Error);
-        if (isa == Bf16Isa.Emulated) warn(Bf16Warning);
+        // precision: auto never picks a slow bf16; only an explicit bf16 is checked against the CPU.
+        if (device.Type != DeviceType.Cpu || !PrecisionChoice.IsBf16(o.Precision)) return;
+        switch (CpuFeatures.Bf16Support(cpuFlags, dnnlMaxIsa))
+        {
+            case Bf16Isa.None: throw new Abstractions.Registry.OptionException(Bf16Error);
+            case Bf16Isa.Emulated: warn(Bf16Warning); break;
+            case Bf16Isa.Fallback: warn(Bf16FallbackWarning); break;
+        }
     }
 
     /// <summary>The warning for bf16 autocast on an AVX-512 CPU without bf16 instructions, which oneDNN emulates.</summary>
     public const string Bf16Warning =
         "precision: bf16 on a CPU without native bf16 (no avx512_bf16 or amx_bf16 in /proc/cpuinfo, or DNNL_MAX_CPU_ISA below them): " +
-        "oneDNN emulates it with AVX-512, measured 1.15x slower per iteration than fp32 (smoke MSRResNet, AVX512_CORE); use precision: fp32 here";
+        "oneDNN emulates it with AVX-512, measured 1.15x slower per iteration than fp32 (smoke MSRResNet, AVX512_CORE); " +
+        "use precision: fp32 or auto here";
 
-    /// <summary>The error for bf16 autocast on a CPU without AVX-512, where oneDNN has no bf16 convolution.</summary>
+    /// <summary>The warning for bf16 autocast on a CPU without AVX-512 (AVX2 and below), where PyTorch's own bf16
+    /// convolution replaces oneDNN's.</summary>
+    public const string Bf16FallbackWarning =
+        "precision: bf16 on a CPU without AVX-512 or native bf16 (no avx512bw/vl/dq, avx512_bf16 or amx_bf16 in /proc/cpuinfo): " +
+        "bf16 is emulated without oneDNN, expect each iteration 5-15x slower than fp32; use precision: fp32 or auto here";
+
+    /// <summary>The error for bf16 autocast with oneDNN capped below AVX-512 on an AVX-512 CPU, where oneDNN has no bf16 convolution.</summary>
     public const string Bf16Error =
-        "precision: bf16 needs a CPU with AVX-512 (avx512bw/vl/dq) or native bf16: below that oneDNN has no bf16 convolution " +
+        "precision: bf16 needs oneDNN's AVX-512 or native bf16 code: below that oneDNN has no bf16 convolution " +
         "(measured with DNNL_MAX_CPU_ISA=AVX2: 'could not create a primitive descriptor iterator' at the first step); use precision: fp32";
-
-    private static bool IsBf16(string? precision) => precision?.ToLowerInvariant() is "bf16" or "bfloat16";
 }
 
-/// <summary>How a CPU runs bf16 convolutions through oneDNN.</summary>
+/// <summary>How a CPU runs bf16 convolutions.</summary>
 public enum Bf16Isa
 {
-    /// <summary>No bf16 convolution (below AVX512_CORE).</summary>
+    /// <summary>No bf16 convolution: an AVX-512 CPU whose oneDNN is capped below AVX512_CORE (DNNL_MAX_CPU_ISA);
+    /// libtorch still sends bf16 to oneDNN, which fails at the first step.</summary>
     None,
-    /// <summary>AVX-512 without bf16 instructions: converted in software, slower than fp32.</summary>
+    /// <summary>AVX-512 without bf16 instructions: oneDNN converts in software, somewhat slower than fp32.</summary>
     Emulated,
+    /// <summary>AVX-512 or native bf16 missing (AVX2 and below): libtorch skips oneDNN for bf16 and runs its own
+    /// emulated convolution, several times slower than fp32.</summary>
+    Fallback,
     /// <summary>AVX512-BF16 or AMX-BF16.</summary>
     Native,
 }
@@ -51,7 +68,8 @@ public static class CpuFeatures
     public static IReadOnlySet<string> Flags => LazyFlags.Value;
 
     /// <summary>bf16 support from the CPU flags and oneDNN's ISA cap (<c>DNNL_MAX_CPU_ISA</c>, e.g. AVX2 or AVX512_CORE,
-    /// which scripts/test.sh --isa sets); an unknown machine (no flags) is given the benefit of the doubt.</summary>
+    /// which scripts/test.sh --isa sets); an unknown machine (no flags) is given the benefit of the doubt here
+    /// (an explicit bf16 is not refused), but not by <see cref="PrecisionChoice"/> (auto stays fp32).</summary>
     public static Bf16Isa Bf16Support(IReadOnlySet<string> flags, string? dnnlMaxIsa)
     {
         if (flags.Count == 0) return Bf16Isa.Native;
@@ -59,8 +77,10 @@ public static class CpuFeatures
         bool capAllowsAvx512 = string.IsNullOrEmpty(cap) || cap is "ALL" || cap.StartsWith("AVX512_CORE", StringComparison.Ordinal) || cap.StartsWith("AVX10", StringComparison.Ordinal);
         bool capAllowsBf16 = string.IsNullOrEmpty(cap) || cap is "ALL" || cap.Contains("BF16", StringComparison.Ordinal) || cap.Contains("AMX", StringComparison.Ordinal) || cap.StartsWith("AVX10", StringComparison.Ordinal);
         if (HasNativeBf16In(flags) && capAllowsBf16) return Bf16Isa.Native;
+        // libtorch picks oneDNN for bf16 from the CPU's own flags (avx512bw/vl/dq), whatever the cap says.
         bool avx512Core = flags.Contains("avx512bw") && flags.Contains("avx512vl") && flags.Contains("avx512dq");
-        return avx512Core && capAllowsAvx512 ? Bf16Isa.Emulated : Bf16Isa.None;
+        if (!avx512Core) return Bf16Isa.Fallback;
+        return capAllowsAvx512 ? Bf16Isa.Emulated : Bf16Isa.None;
     }
 
     /// <summary>The decision for a given flag set (tests pass their own).</summary>

@@ -24,6 +24,7 @@ public sealed class Tester(ExperimentOptions options, IDataPipeline data, IImage
         var device = DeviceSelection.Resolve(o, w => report?.Invoke("warning: " + w));
         using var model = Trainer.CreateModel(o with { IsTrain = false }, device);
         foreach (var note in model.LoadNotes) report?.Invoke(note);
+        if (PrecisionChoice.IsAuto(o.Precision)) report?.Invoke($"precision {model.Precision.Name}: {model.Precision.Reason}");
         var val = o.Val ?? new ValOptions(SaveImg: true);
         var validator = new Validator(val, imageWriter);
         var rows = new List<TestRow>();

@@ -62,11 +62,11 @@ public sealed class Trainer(ExperimentOptions options, IDataPipeline data, IImag
         LibTorch.ManualSeed((ulong)seed);
         var device = DeviceSelection.Resolve(o, w => log.Warning("{Warning}", w));
         StartChecks.Run(o, device, w => log.Warning("{Warning}", w));
-        log.Information("SrTrain: experiment {Name}, model {Model}, device {Device}, libtorch {Version}, {Threads} threads, seed {Seed}, precision {Precision}",
-                        o.Name, o.ModelType, device, LibTorch.Version, LibTorch.NumThreads, seed, o.Precision);
-
         // The model sees the seed in use (Real-ESRGAN models draw each batch's degradations from it).
         using var model = CreateModel(o with { ManualSeed = seed }, device);
+        log.Information("SrTrain: experiment {Name}, model {Model}, device {Device}, libtorch {Version}, {Threads} threads, seed {Seed}, precision {Precision}",
+                        o.Name, o.ModelType, device, LibTorch.Version, LibTorch.NumThreads, seed, model.Precision.Name);
+        if (PrecisionChoice.IsAuto(o.Precision)) log.Information("Precision {Precision}: {Reason}", model.Precision.Name, model.Precision.Reason);
         foreach (var note in model.LoadNotes) log.Information("{Note}", note);
         log.Information("Network G: {Type}, parameters: {Count:N0}", o.NetworkG!["type"], model.NetG.NumParameters());
 

@@ -20,6 +20,7 @@ internal static unsafe partial class Native
     [DllImport(Lib)] internal static extern void srt_set_grad_enabled(int enabled);
     [DllImport(Lib)] internal static extern int srt_cuda_available();
     [DllImport(Lib)] internal static extern int srt_cuda_device_count();
+    [DllImport(Lib)] internal static extern int srt_cuda_bf16_supported();
     [DllImport(Lib)] internal static extern int srt_autocast_get(int deviceType, out int enabled, out int dtype);
     [DllImport(Lib)] internal static extern int srt_autocast_set(int deviceType, int enabled, int dtype);
     [DllImport(Lib)] internal static extern int srt_autocast_enter();

@@ -36,6 +36,15 @@ SRT_API int srt_cuda_device_count() {
     return 0;
   }
 }
+// bf16 convolutions on the current CUDA device (compute capability 8.0 or later with cuDNN 8; the test behind
+// torch.cuda.is_bf16_supported); 0 without CUDA.
+SRT_API int srt_cuda_bf16_supported() {
+  try {
+    return at::hasCUDA() && at::detail::getCUDAHooks().supportsBFloat16ConvolutionWithCuDNNv8() ? 1 : 0;
+  } catch (...) {
+    return 0;
+  }
+}
 
 // Autocast state is thread-local in ATen; the C# scope saves and restores it.
 SRT_API int srt_autocast_get(int device_type, int* enabled, int* dtype) {
