@@ -26,11 +26,17 @@ public partial class KillResumeTests(ITestOutputHelper output)
         return Path.Combine(root, "experiments", "survive", "models", $"net_g_{TotalIter}.pth");
     });
 
-    /// <summary>The smoke PSNR options with one intra-op thread, so every process computes alike.</summary>
+    /// <summary>The smoke PSNR options with one intra-op thread, so every process computes alike, and a network wide
+    /// enough that an iteration takes tens of milliseconds: the test sees the child's log lines late (pipe and thread
+    /// pool, in bursts of up to 30 lines of the 8-feature net's 1 ms iterations on an idle CPU), so kills aimed a few
+    /// iterations ahead need iterations longer than that delay.</summary>
     private static string Options(string name, string root, int checkpointFreq)
     {
         var file = Data.PsnrOptions(name, TotalIter, root, printFreq: 1, checkpointFreq: checkpointFreq, workers: 1);
-        File.AppendAllText(file, "\nnum_threads: 1\n");
+        var text = File.ReadAllText(file);
+        Assert.Contains("num_feat: 8\n", text);
+        File.WriteAllText(file, text.Replace("num_feat: 8\n", "num_feat: 32\n", StringComparison.Ordinal)
+                                    .Replace("num_grow_ch: 4\n", "num_grow_ch: 16\n", StringComparison.Ordinal) + "\nnum_threads: 1\n");
         return file;
     }
 
@@ -107,6 +113,13 @@ public partial class KillResumeTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>The iteration of the newest whole training state in <paramref name="folder"/> (0: none yet).</summary>
+    private static long NewestState(string folder) =>
+        Directory.Exists(folder)
+            ? Directory.GetFiles(folder, "*.state").Select(f => long.TryParse(Path.GetFileNameWithoutExtension(f), out var i) ? i : 0)
+                .DefaultIfEmpty(0).Max()
+            : 0;
+
     [Fact]
     public void TwentySigkillsEachFollowedByAutoResumeEndBitIdentical()
     {
@@ -117,29 +130,44 @@ public partial class KillResumeTests(ITestOutputHelper output)
         var random = new Random(20261204);
         var watch = Stopwatch.StartNew();
         int kills = 0, tempFilesSeen = 0;
+        var states = Path.Combine(exp, "training_states");
         for (int round = 0; round < 20; round++)
         {
+            long resumeAt = NewestState(states);
+            if (resumeAt >= TotalIter) break;   // the last kill came after the final save: nothing is left to train
             using var child = new Child(file);
-            var deadline = Stopwatch.StartNew();
-            while (!child.Training.Wait(100) && !child.Process.HasExited && deadline.Elapsed < TimeSpan.FromMinutes(2)) { }
-            // Resumed at total_iter (the last round's kill came after the final save): nothing is left to train.
-            if (!child.Training.IsSet && child.Wait() == 0 && child.Text.Contains($"trained {TotalIter} iterations", StringComparison.Ordinal)) break;
-            if (!child.Training.IsSet) Assert.Fail($"round {round}: no iteration logged:\n{child.Text}");
-            // Kill 0-2 iterations after the first one logged, then a random fraction of one iteration's time on: measured
-            // in iterations, not milliseconds, so 20 rounds fit in the run on a fast idle CPU as on a slow busy one (a fixed
-            // 0-20 ms let a 1 ms iteration run 20 on), and with a checkpoint every iteration many kills land inside a write.
-            long killAfter = child.LastIter + random.Next(0, 3);
-            while ((child.LastIter < killAfter || child.IterationTime == TimeSpan.Zero) && !child.Process.HasExited) Thread.Sleep(1);
-            Thread.Sleep(TimeSpan.FromTicks((long)(random.NextDouble() * child.IterationTime.Ticks)));
+            // Kill points are read from the checkpoints on disk, not from the log: the child's log lines reach the test
+            // late and in bursts (20 lines at once were seen), so a kill aimed by them lands many iterations late on a
+            // fast CPU. Kill 2-3 iterations after the resume point, a random fraction of one iteration after that
+            // iteration's state appeared; with a checkpoint every iteration many kills land inside a write.
+            long target = resumeAt + random.Next(2, 4);
+            double fraction = random.NextDouble();
+            var clock = Stopwatch.StartNew();
+            TimeSpan lastAt = TimeSpan.Zero, iteration = TimeSpan.Zero;
+            long seen = resumeAt;
+            while (seen < target && !child.Process.HasExited && clock.Elapsed < TimeSpan.FromMinutes(2))
+            {
+                long newest = NewestState(states);
+                if (newest > seen)
+                {
+                    // Only the time between two states seen one iteration apart is an iteration's time.
+                    if (newest == seen + 1 && seen > resumeAt) iteration = clock.Elapsed - lastAt;
+                    (seen, lastAt) = (newest, clock.Elapsed);
+                }
+                else Thread.Sleep(1);
+            }
+            Thread.Sleep(TimeSpan.FromTicks((long)(fraction * iteration.Ticks)));
             if (!child.Process.HasExited)
             {
                 child.Process.Kill();
                 kills++;
             }
+            else Assert.True(child.Wait() == 0, $"round {round}: srtrain failed before the kill:\n{child.Text}");
             child.Wait();
             tempFilesSeen += Directory.GetFiles(Path.Combine(exp, "models"), ".*.tmp").Length
-                             + Directory.GetFiles(Path.Combine(exp, "training_states"), ".*.tmp").Length;
-            output.WriteLine($"round {round}: killed after iter {child.LastIter}");
+                             + Directory.GetFiles(states, ".*.tmp").Length;
+            output.WriteLine($"round {round}: resumed at {resumeAt}, aimed after {target}, state {NewestState(states)} on disk after the kill " +
+                             $"(iteration {iteration.TotalMilliseconds:F0} ms, log said {child.LastIter})");
         }
         using (var last = new Child(file))
             Assert.True(last.Wait() == 0, last.Text);
