@@ -7,7 +7,8 @@ namespace SrTrain.Abstractions.Options;
 /// <summary>Layers an option tree: the YAML file, then environment variables
 /// (<c>SRTRAIN_OPT_train__total_iter=1000</c>), then command-line overrides
 /// (<c>--set train.total_iter=1000</c>), through Microsoft.Extensions.Configuration. The result keeps
-/// the file's key order; overridden values are text and get their type when bound.</summary>
+/// the file's key order; overridden values are text and get their type when bound. A <c>--set</c> value in YAML
+/// flow form (<c>[1, 2]</c>, <c>{type: L1Loss}</c>) replaces the whole list or mapping at its key.</summary>
 public static class OptionLayers
 {
     /// <summary>Environment variables with this prefix override options (<c>__</c> separates levels).</summary>
@@ -17,11 +18,18 @@ public static class OptionLayers
                                                        bool useEnvironment = true)
     {
         var overrides = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        var ordered = new List<(string[] Path, object? Value, bool WholeNode)>();
         foreach (var s in sets)
         {
             int eq = s.IndexOf('=');
             if (eq <= 0) throw new OptionException($"--set '{s}': expected key.path=value, e.g. train.total_iter=1000");
-            overrides[s[..eq].Trim().Replace('.', ':')] = s[(eq + 1)..].Trim();
+            var key = s[..eq].Trim();
+            var value = s[(eq + 1)..].Trim();
+            // A YAML flow list or mapping (train.scheduler.milestones=[1000, 2000]) replaces the whole node. Through the
+            // configuration layer it would be one leaf beside the file's list items, and dropped there.
+            var node = FlowNode(value, s);
+            ordered.Add((key.Split('.'), node ?? value, node is not null));
+            if (node is null) overrides[key.Replace('.', ':')] = value;
         }
 
         var builder = new ConfigurationBuilder().AddInMemoryCollection(Flatten(fileTree));
@@ -36,7 +44,28 @@ public static class OptionLayers
             if (config.GetSection(key).GetChildren().Any()) continue;
             Set(result, key.Split(':'), value);
         }
+        // From the first whole-node --set on, the --set values are applied again in their order, so the later one wins.
+        int firstWhole = ordered.FindIndex(o => o.WholeNode);
+        if (firstWhole >= 0)
+            foreach (var (path, value, _) in ordered.Skip(firstWhole)) Set(result, path, value);
         return result;
+    }
+
+    /// <summary>The list or mapping a <c>--set</c> value writes in YAML flow form, or null for a plain value. A value
+    /// in braces that is not a non-empty mapping stays text: BasicSR's <c>filename_tmpl</c> is <c>{}</c> or <c>{}x4</c>.</summary>
+    private static object? FlowNode(string value, string set)
+    {
+        if (value.StartsWith('['))
+            return YamlOptionReader.ReadText($"value: {value}", $"--set '{set}'")["value"];
+        if (!value.StartsWith('{')) return null;
+        try
+        {
+            return YamlOptionReader.ReadText($"value: {value}", set)["value"] is Dictionary<string, object?> { Count: > 0 } map ? map : null;
+        }
+        catch (OptionException)
+        {
+            return null;
+        }
     }
 
     private static IEnumerable<KeyValuePair<string, string?>> Flatten(object? node, string prefix = "")
@@ -57,7 +86,7 @@ public static class OptionLayers
         }
     }
 
-    private static void Set(Dictionary<string, object?> root, string[] path, string? value)
+    private static void Set(Dictionary<string, object?> root, string[] path, object? value)
     {
         object container = root;
         for (int i = 0; i < path.Length; i++)

@@ -137,6 +137,28 @@ public class OptionFileTests
     }
 
     [Fact]
+    public void SetWithAFlowListOrMappingReplacesTheWholeNode()
+    {
+        // Was silently ignored when the file had a list at the key: only key.0=... worked, and no list could shrink.
+        var o = Load(EsrganYaml, "train.scheduler.milestones=[1000, 2000]", "train.pixel_opt={type: MSELoss, loss_weight: 0.5}");
+        Assert.Equal(new List<object?> { "1000", "2000" }, (List<object?>)o.Train!.Scheduler!["milestones"]!);
+        Assert.Equal(new Dictionary<string, object?> { ["type"] = "MSELoss", ["loss_weight"] = "0.5" }, o.Train.PixelOpt);
+        // The later --set of a key wins, whichever form each has.
+        o = Load(EsrganYaml, "train.scheduler.milestones=[1000, 2000]", "train.scheduler.milestones.0=7");
+        Assert.Equal(new List<object?> { "7", "2000" }, (List<object?>)o.Train!.Scheduler!["milestones"]!);
+        o = Load(EsrganYaml, "train.scheduler.milestones.0=7", "train.scheduler.milestones=[3]");
+        Assert.Equal(new List<object?> { "3" }, (List<object?>)o.Train!.Scheduler!["milestones"]!);
+        var ex = Assert.Throws<OptionException>(() => Load(EsrganYaml, "train.scheduler.milestones=[1000, 2000"));
+        Assert.Contains("--set 'train.scheduler.milestones=[1000, 2000'", ex.Message);
+        // Braces that are no mapping stay text (BasicSR's filename templates).
+        var tree = OptionLayers.Compose(YamlOptionReader.ReadText(EsrganYaml), ["datasets.train.filename_tmpl={}x4", "datasets.val.filename_tmpl={}"],
+                                        useEnvironment: false);
+        var datasets = (Dictionary<string, object?>)tree["datasets"]!;
+        Assert.Equal("{}x4", ((Dictionary<string, object?>)datasets["train"]!)["filename_tmpl"]);
+        Assert.Equal("{}", ((Dictionary<string, object?>)datasets["val"]!)["filename_tmpl"]);
+    }
+
+    [Fact]
     public void EnvironmentOverridesFileAndSetOverridesEnvironment()
     {
         Environment.SetEnvironmentVariable("SRTRAIN_OPT_train__total_iter", "777");
