@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
-using System.Text;
 using System.Text.RegularExpressions;
 using SrTrain.Torch.Serialization;
 using Xunit.Abstractions;
@@ -21,8 +19,8 @@ public partial class KillResumeTests(ITestOutputHelper output)
         var root = RepoPaths.NewTempDir("srtrain-straight");
         var file = Options("survive", root, checkpointFreq: 1000);
         // In a child process too: num_threads would otherwise change the test host's thread count for later tests.
-        using (var child = new Child(file))
-            Assert.True(child.Wait() == 0, child.Text);
+        using (var child = Train(file))
+            Assert.True(child.Wait(RunLimit) == 0, child.Output + child.Error);
         return Path.Combine(root, "experiments", "survive", "models", $"net_g_{TotalIter}.pth");
     });
 
@@ -43,64 +41,16 @@ public partial class KillResumeTests(ITestOutputHelper output)
     [GeneratedRegex(@"iter:\s*([\d,]+)")]
     private static partial Regex IterPattern();
 
-    /// <summary>A running `srtrain train -opt FILE --auto-resume`, its output collected, the iteration of its last log line tracked.</summary>
-    private sealed class Child : IDisposable
-    {
-        private readonly StringBuilder text = new();
+    /// <summary>`srtrain train -opt FILE --auto-resume` as a child process.</summary>
+    private static SrtrainChild Train(string optionFile) => new(["train", "-opt", optionFile, "--auto-resume"]);
 
-        public Child(string optionFile)
-        {
-            var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var a in new[] { typeof(Program).Assembly.Location, "train", "-opt", optionFile, "--auto-resume" }) psi.ArgumentList.Add(a);
-            Process = new Process { StartInfo = psi };
-            Process.OutputDataReceived += (_, e) => Take(e.Data);
-            Process.ErrorDataReceived += (_, e) => Take(e.Data);
-            Process.Start();
-            Process.BeginOutputReadLine();
-            Process.BeginErrorReadLine();
-        }
+    /// <summary>The iteration of the last training log line in <paramref name="text"/> (0: none yet).</summary>
+    private static long LastIter(string text) =>
+        IterPattern().Matches(text).LastOrDefault() is { } m
+            ? long.Parse(m.Groups[1].Value.Replace(",", "", StringComparison.Ordinal), CultureInfo.InvariantCulture)
+            : 0;
 
-        public Process Process { get; }
-        private readonly Stopwatch clock = Stopwatch.StartNew();
-        private TimeSpan lastIterAt;
-
-        public ManualResetEventSlim Training { get; } = new();
-        public long LastIter { get; private set; }
-
-        /// <summary>Time between the last two iteration lines: how long one iteration (with its checkpoint) takes here.</summary>
-        public TimeSpan IterationTime { get; private set; }
-
-        public string Text
-        {
-            get { lock (text) return text.ToString(); }
-        }
-
-        private void Take(string? line)
-        {
-            if (line is null) return;
-            lock (text) text.AppendLine(line);
-            var m = IterPattern().Match(line);
-            if (!m.Success) return;
-            var now = clock.Elapsed;
-            if (Training.IsSet) IterationTime = now - lastIterAt;
-            lastIterAt = now;
-            LastIter = long.Parse(m.Groups[1].Value.Replace(",", "", StringComparison.Ordinal), CultureInfo.InvariantCulture);
-            Training.Set();
-        }
-
-        public int Wait()
-        {
-            Assert.True(Process.WaitForExit(TimeSpan.FromMinutes(3)), "srtrain did not finish");
-            Process.WaitForExit();   // drains the output
-            return Process.ExitCode;
-        }
-
-        public void Dispose()
-        {
-            if (!Process.HasExited) Process.Kill();
-            Process.Dispose();
-        }
-    }
+    private static readonly TimeSpan RunLimit = TimeSpan.FromMinutes(3);
 
     private static void AssertSameWeights(string expected, string actual)
     {
@@ -135,7 +85,7 @@ public partial class KillResumeTests(ITestOutputHelper output)
         {
             long resumeAt = NewestState(states);
             if (resumeAt >= TotalIter) break;   // the last kill came after the final save: nothing is left to train
-            using var child = new Child(file);
+            using var child = Train(file);
             // Kill points are read from the checkpoints on disk, not from the log: the child's log lines reach the test
             // late and in bursts (20 lines at once were seen), so a kill aimed by them lands many iterations late on a
             // fast CPU. Kill 2-3 iterations after the resume point, a random fraction of one iteration after that
@@ -162,22 +112,19 @@ public partial class KillResumeTests(ITestOutputHelper output)
                 child.Process.Kill();
                 kills++;
             }
-            else Assert.True(child.Wait() == 0, $"round {round}: srtrain failed before the kill:\n{child.Text}");
-            child.Wait();
+            else Assert.True(child.Wait(RunLimit) == 0, $"round {round}: srtrain failed before the kill:\n{child.Output}{child.Error}");
+            child.Wait(RunLimit);
             tempFilesSeen += Directory.GetFiles(Path.Combine(exp, "models"), ".*.tmp").Length
                              + Directory.GetFiles(states, ".*.tmp").Length;
             output.WriteLine($"round {round}: resumed at {resumeAt}, aimed after {target}, state {NewestState(states)} on disk after the kill " +
-                             $"(iteration {iteration.TotalMilliseconds:F0} ms, log said {child.LastIter})");
+                             $"(iteration {iteration.TotalMilliseconds:F0} ms, log said {LastIter(child.Output)})");
         }
-        using (var last = new Child(file))
-            Assert.True(last.Wait() == 0, last.Text);
+        using (var last = Train(file))
+            Assert.True(last.Wait(RunLimit) == 0, last.Output + last.Error);
         output.WriteLine($"{kills} SIGKILLs, {tempFilesSeen} temporary file(s) left by writes cut short, {watch.Elapsed.TotalSeconds:F1} s");
         Assert.True(kills >= 15, $"only {kills} of 20 rounds were killed mid-run");
         AssertSameWeights(straight, Path.Combine(exp, "models", $"net_g_{TotalIter}.pth"));
     }
-
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int SendSignal(int pid, int signal);
 
     [Fact]
     public void SigtermSavesTheCurrentIterationAndTheResumeCommandContinuesExactly()
@@ -187,13 +134,12 @@ public partial class KillResumeTests(ITestOutputHelper output)
         var file = Options("survive", root, checkpointFreq: 1000);
         var exp = Path.Combine(root, "experiments", "survive");
         string text;
-        using (var child = new Child(file))
+        using (var child = Train(file))
         {
-            var deadline = DateTime.UtcNow.AddMinutes(2);
-            while (child.LastIter < 10 && DateTime.UtcNow < deadline && !child.Process.HasExited) Thread.Sleep(5);
-            Assert.Equal(0, SendSignal(child.Process.Id, 15));
-            Assert.Equal(143, child.Wait());
-            text = child.Text;
+            Assert.True(child.WaitFor((o, _) => LastIter(o) >= 10, TimeSpan.FromMinutes(2)), child.Output + child.Error);
+            child.Signal(15);
+            Assert.Equal(143, child.Wait(RunLimit));
+            text = child.Output + child.Error;
         }
         output.WriteLine(text[Math.Max(0, text.Length - 1500)..]);
         Assert.Contains("SIGTERM received: saving a training state after the current step", text);
@@ -206,10 +152,10 @@ public partial class KillResumeTests(ITestOutputHelper output)
         Assert.Contains($"resume with: srtrain train -opt {file} --auto-resume", text);
         Assert.DoesNotContain("   at ", text);
 
-        using (var resumed = new Child(file))
+        using (var resumed = Train(file))
         {
-            Assert.True(resumed.Wait() == 0, resumed.Text);
-            Assert.Contains($"iter {iter.ToString(CultureInfo.InvariantCulture)} (", resumed.Text);   // "Resuming training from epoch E, iter N (path)"
+            Assert.True(resumed.Wait(RunLimit) == 0, resumed.Output + resumed.Error);
+            Assert.Contains($"iter {iter.ToString(CultureInfo.InvariantCulture)} (", resumed.Output + resumed.Error);   // "Resuming training from epoch E, iter N (path)"
         }
         AssertSameWeights(straight, Path.Combine(exp, "models", $"net_g_{TotalIter}.pth"));
     }

@@ -11,18 +11,26 @@ public class SecondSignalTests(ITestOutputHelper output)
 {
     private static readonly SmokeData Data = new();
 
+    /// <summary>A smoke run on one thread with a network whose step takes seconds, returned once it is about to
+    /// take its first step ("Training statistics" is logged once the loader is built; the signal handlers are in
+    /// place by then).</summary>
+    private static SrtrainChild SlowRunAtItsFirstStep(string name, string root, int checkpointFreq)
+    {
+        var file = Data.PsnrOptions(name, totalIter: 3, root, checkpointFreq: checkpointFreq);
+        File.AppendAllText(file, "\nnum_threads: 1\n");
+        var child = new SrtrainChild(["train", "-opt", file, "--set", "network_g.num_feat=64", "--set", "network_g.num_block=12",
+                                      "--set", "network_g.num_grow_ch=32", "--set", "datasets.train.gt_size=64",
+                                      "--set", "datasets.train.batch_size_per_gpu=6"]);
+        Assert.True(child.WaitFor((o, _) => o.Contains("Training statistics", StringComparison.Ordinal), TimeSpan.FromMinutes(2)),
+                    child.Output + child.Error);
+        return child;
+    }
+
     [Fact]
     public void ASecondSigintExitsAtOnceWithoutWaitingForTheStep()
     {
         var root = RepoPaths.NewTempDir("srtrain-sigint2");
-        var file = Data.PsnrOptions("sigint2", totalIter: 3, root, checkpointFreq: 1);
-        File.AppendAllText(file, "\nnum_threads: 1\n");
-        string[] slow = ["--set", "network_g.num_feat=64", "--set", "network_g.num_block=12", "--set", "network_g.num_grow_ch=32",
-                         "--set", "datasets.train.gt_size=64", "--set", "datasets.train.batch_size_per_gpu=6"];
-        using var child = new SrtrainChild(["train", "-opt", file, .. slow]);
-        // Logged once the loader is built, just before the first step; the signal handlers are in place by then.
-        Assert.True(child.WaitFor((o, _) => o.Contains("Training statistics", StringComparison.Ordinal), TimeSpan.FromMinutes(2)),
-                    child.Output + child.Error);
+        using var child = SlowRunAtItsFirstStep("sigint2", root, checkpointFreq: 1);
         var sinceFirst = Stopwatch.StartNew();
         child.Signal(2);
         Assert.True(child.WaitFor((_, e) => e.Contains("SIGINT received", StringComparison.Ordinal), TimeSpan.FromSeconds(30)), child.Error);
@@ -47,13 +55,7 @@ public class SecondSignalTests(ITestOutputHelper output)
     public void OneSigintFinishesTheStepAndSavesIt()
     {
         var root = RepoPaths.NewTempDir("srtrain-sigint1");
-        var file = Data.PsnrOptions("sigint1", totalIter: 3, root, checkpointFreq: 1000);
-        File.AppendAllText(file, "\nnum_threads: 1\n");
-        string[] slow = ["--set", "network_g.num_feat=64", "--set", "network_g.num_block=12", "--set", "network_g.num_grow_ch=32",
-                         "--set", "datasets.train.gt_size=64", "--set", "datasets.train.batch_size_per_gpu=6"];
-        using var child = new SrtrainChild(["train", "-opt", file, .. slow]);
-        Assert.True(child.WaitFor((o, _) => o.Contains("Training statistics", StringComparison.Ordinal), TimeSpan.FromMinutes(2)),
-                    child.Output + child.Error);
+        using var child = SlowRunAtItsFirstStep("sigint1", root, checkpointFreq: 1000);
         var sinceSignal = Stopwatch.StartNew();
         child.Signal(2);
         int rc = child.Wait(TimeSpan.FromMinutes(2));
