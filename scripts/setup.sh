@@ -6,11 +6,12 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 config="${SRTRAIN_CONFIGURATION:-Release}"
 
 # libtorch (engine), OpenCV codecs (image I/O), the toolchain for the native shim, Debian's
-# PyTorch/OpenCV/NumPy/PIL that the tests use as the reference implementation, the one font of
+# PyTorch/OpenCV/NumPy/PIL that the tests use as the reference implementation (and PyYAML, with which the
+# BasicSR restatements in scripts/bench read option files), the one font of
 # the report's figures (DejaVu Sans; ScottPlot's SkiaSharp comes from NuGet), ffmpeg for video
 # upscaling (`srtrain infer -i clip.mp4`), python3-onnx, whose checker the ONNX export tests run, and
 # libgloo-dev, the Gloo headers of c10d's ProcessGroupGloo (distributed training; libtorch_cpu has the code).
-packages=(libtorch-dev libopencv-imgcodecs-dev libpng-dev cmake g++ make python3-torch python3-numpy python3-scipy python3-opencv python3-pil
+packages=(libtorch-dev libopencv-imgcodecs-dev libpng-dev cmake g++ make python3-torch python3-numpy python3-scipy python3-opencv python3-pil python3-yaml
           fonts-dejavu-core ffmpeg python3-onnx libgloo-dev)
 
 source "$root/scripts/lib/apt-packages.sh"
@@ -20,7 +21,7 @@ ensure_packages setup "${packages[@]}"
 # that was installed by hand on one machine must not be what makes the suite pass there. Checked by importing it
 # with the interpreter the tests use, so a broken or shadowed install is caught too.
 declare -A python_modules=([torch]=python3-torch [numpy]=python3-numpy [scipy]=python3-scipy [cv2]=python3-opencv [PIL]=python3-pil
-                          [onnx]=python3-onnx)
+                          [onnx]=python3-onnx [yaml]=python3-yaml)
 ensure_python_modules setup /usr/bin/python3 python_modules
 
 if ! command -v dotnet >/dev/null; then
