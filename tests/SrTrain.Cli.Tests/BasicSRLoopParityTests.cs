@@ -8,7 +8,8 @@ namespace SrTrain.Cli.Tests;
 /// scripts/bench/basicsr_loop.py (its train.py, EnlargedSampler, DataLoader workers with worker_init_fn,
 /// PairedImageDataset, SRModel with EMA, MultiStepRestartLR with warm-up, tensor2img + calculate_psnr), run by
 /// /usr/bin/python3 with this process's thread count, so both sides run the same libtorch kernels on the same
-/// inputs and nothing but the pipeline could make them differ.</summary>
+/// inputs and nothing but the pipeline could make them differ. SrTrain runs NCHW (<c>memory_format: contiguous</c>) as
+/// PyTorch does by default: <c>auto</c> may take channels_last, whose convolutions round differently.</summary>
 [Collection(SerialCliCollection.Name)]
 public sealed class BasicSRLoopParityTests
 {
@@ -25,7 +26,7 @@ public sealed class BasicSRLoopParityTests
         PythonReference.Run($"import runpy, sys\nsys.argv = sys.argv[1:]\nrunpy.run_path(sys.argv[0], run_name='__main__')",
             Path.Combine(RepoPaths.Root, "scripts", "bench", "basicsr_loop.py"), "-opt", options, "--out", reference,
             "--threads", LibTorch.NumThreads.ToString(CultureInfo.InvariantCulture));
-        var (rc, output, error) = CliRun.Capture("train", "-opt", options);
+        var (rc, output, error) = CliRun.Capture("train", "-opt", options, "--set", "memory_format=contiguous");
         Assert.True(rc == 0, output + error);
 
         using var result = JsonDocument.Parse(File.ReadAllText(Path.Combine(reference, "result.json")));

@@ -1,3 +1,4 @@
+using System.Globalization;
 using SrTrain.Engine.Training;
 
 namespace SrTrain.Cli.Tests;
@@ -107,6 +108,32 @@ public class StartCheckTests
         Assert.StartsWith("precision: auto, ", expected.Reason);
         Assert.DoesNotContain("WARN: precision", log);
         Assert.Contains("iter:", output + log);
+        // memory_format: auto is the default: the log names its choice for this CPU and precision too.
+        var format = MemoryFormatChoice.ForThisMachine("auto", DeviceType.Cpu, expected.Name);
+        Assert.Contains($"Memory format {format.Name}: {format.Reason}", log);
+    }
+
+    [Fact]
+    public void ChannelsLastTrainingSavesWeightsPyTorchLoads()
+    {
+        var root = RepoPaths.NewTempDir("srtrain-start");
+        var (rc, _, error) = CliRun.Capture("train", "-opt", Data.PsnrOptions("start_cl", 2, root), "--set", "memory_format=channels_last");
+        Assert.True(rc == 0, error);
+        var experiment = Path.Combine(root, "experiments", "start_cl");
+        var weights = Directory.GetFiles(Path.Combine(experiment, "models"), "net_g_*.pth").Single(f => !f.EndsWith("latest.pth"));
+        // PyTorch reads the channels_last storages and gives the same values as SrTrain's own reader.
+        var mine = Torch.Serialization.PthFile.LoadStateDict(weights, "params");
+        var sums = PythonReference.Run("""
+            import sys, torch
+            sd = torch.load(sys.argv[1], map_location="cpu")["params"]
+            print(" ".join(f"{k}={v.double().sum().item()!r}" for k, v in sd.items()))
+            """, weights).Trim().Split(' ').ToDictionary(p => p.Split('=')[0], p => double.Parse(p.Split('=')[1], CultureInfo.InvariantCulture));
+        Assert.Equal(mine.Keys.Order(), sums.Keys.Order());
+        foreach (var (key, tensor) in mine)
+        {
+            double sum = tensor.To(DType.Float64).Sum().Item();
+            Assert.True(Math.Abs(sums[key] - sum) <= 1e-9 * Math.Max(1, Math.Abs(sum)), $"{key}: PyTorch sums {sums[key]:R}, SrTrain {sum:R}");
+        }
     }
 
     [Fact]

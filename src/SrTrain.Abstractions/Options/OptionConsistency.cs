@@ -29,8 +29,8 @@ public static class OptionConsistency
         if (o.NumThreads is < 1) errors.Add($"num_threads: must be >= 1, got {o.NumThreads}");
         if (o.Precision?.ToLowerInvariant() is not ("fp32" or "float32" or "bf16" or "bfloat16" or "auto"))
             errors.Add($"precision: '{o.Precision}' is not one of fp32, bf16, auto");
-        if (o.MemoryFormat?.ToLowerInvariant() is not ("contiguous" or "channels_last"))
-            errors.Add($"memory_format: '{o.MemoryFormat}' is not one of contiguous, channels_last");
+        if (o.MemoryFormat?.ToLowerInvariant() is not ("auto" or "contiguous" or "channels_last"))
+            errors.Add($"memory_format: '{o.MemoryFormat}' is not one of auto, contiguous, channels_last");
         if (o.Val is { } val)
         {
             if (val.Tile < 0) errors.Add($"val.tile: must be >= 0, got {val.Tile}");

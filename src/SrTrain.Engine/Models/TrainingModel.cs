@@ -22,6 +22,7 @@ public abstract class TrainingModel : IDisposable
     private readonly List<string> nonFiniteParts = [];
     private ModelEma? ema;
     private PrecisionChoice? precision;
+    private MemoryFormatChoice? memoryFormat;
 
     protected TrainingModel(ExperimentOptions options, Device device)
     {
@@ -101,7 +102,7 @@ public abstract class TrainingModel : IDisposable
     {
         var net = TypeRegistry.Create<Module>(RegistryKind.Arch, section, where);
         net.To(Device);
-        if (UsesChannelsLast) net.To(MemoryFormat.ChannelsLast);
+        if (UsesChannelsLast) net.To(Torch.MemoryFormat.ChannelsLast);
         return net;
     }
 
@@ -160,7 +161,10 @@ public abstract class TrainingModel : IDisposable
     /// <summary>The learning rate of each of the generator optimizer's groups (BasicSR logs optimizer_g's).</summary>
     public IReadOnlyList<double> CurrentLearningRates => OptimizerG is null ? [] : OptimizerG.ParamGroups.Select(g => g.Lr).ToList();
 
-    protected bool UsesChannelsLast => string.Equals(Options.MemoryFormat, "channels_last", StringComparison.OrdinalIgnoreCase);
+    /// <summary>The memory format the networks train in (<c>memory_format: auto</c> resolved for the device and precision).</summary>
+    public MemoryFormatChoice MemoryFormat => memoryFormat ??= MemoryFormatChoice.ForThisMachine(Options.MemoryFormat, Device.Type, Precision.Name);
+
+    protected bool UsesChannelsLast => MemoryFormat.ChannelsLast;
 
     /// <summary>The precision this model computes in (<c>precision: auto</c> resolved for its device).</summary>
     public PrecisionChoice Precision => precision ??= PrecisionChoice.ForThisMachine(Options.Precision, Device);
@@ -170,7 +174,7 @@ public abstract class TrainingModel : IDisposable
     /// <summary>Runs a network with the engine's precision and memory format; the output is float32.</summary>
     protected Tensor Forward(Module net, Tensor input)
     {
-        var x = UsesChannelsLast ? input.Contiguous(MemoryFormat.ChannelsLast) : input;
+        var x = UsesChannelsLast ? input.Contiguous(Torch.MemoryFormat.ChannelsLast) : input;
         if (!UsesBf16) return net.Forward(x);
         Tensor y;
         using (LibTorch.Autocast(Device.Type, DType.BFloat16)) y = net.Forward(x);

@@ -67,6 +67,7 @@ public sealed class Trainer(ExperimentOptions options, IDataPipeline data, IImag
         log.Information("SrTrain: experiment {Name}, model {Model}, device {Device}, libtorch {Version}, {Threads} threads, seed {Seed}, precision {Precision}",
                         o.Name, o.ModelType, device, LibTorch.Version, LibTorch.NumThreads, seed, model.Precision.Name);
         if (PrecisionChoice.IsAuto(o.Precision)) log.Information("Precision {Precision}: {Reason}", model.Precision.Name, model.Precision.Reason);
+        if (MemoryFormatChoice.IsAuto(o.MemoryFormat)) log.Information("Memory format {Format}: {Reason}", model.MemoryFormat.Name, model.MemoryFormat.Reason);
         foreach (var note in model.LoadNotes) log.Information("{Note}", note);
         log.Information("Network G: {Type}, parameters: {Count:N0}", o.NetworkG!["type"], model.NetG.NumParameters());
 

@@ -17,7 +17,7 @@ public sealed record AblationOptions(
     [OptionDoc("seed of every run (each run starts from the same seed)")] long ManualSeed = 0,
     [OptionDoc("intra-op threads of libtorch (default: all cores)")] int? NumThreads = null,
     [OptionDoc("fp32 | bf16")] string Precision = "fp32",
-    [OptionDoc("contiguous | channels_last")] string MemoryFormat = "contiguous",
+    [OptionDoc("auto | contiguous | channels_last")] string MemoryFormat = "auto",
     [OptionDoc("train section shared by every run (optim_g, scheduler, pixel_opt, ema_decay, ...); a run's own train keys override it")]
     Dictionary<string, object?>? Train = null,
     [OptionDoc("what the report shows: crop images, crop size")] AblationReportOptions? Report = null,

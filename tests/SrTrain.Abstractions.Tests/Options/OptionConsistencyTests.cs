@@ -63,7 +63,7 @@ public class OptionConsistencyTests
     [InlineData("train.grad_clip_norm=0", "train.grad_clip_norm: must be > 0 or ~")]
     [InlineData("scale=0", "scale: must be >= 1, got 0")]
     [InlineData("precision=fp16", "precision: 'fp16' is not one of fp32, bf16, auto")]
-    [InlineData("memory_format=nhwc", "memory_format: 'nhwc' is not one of contiguous, channels_last")]
+    [InlineData("memory_format=nhwc", "memory_format: 'nhwc' is not one of auto, contiguous, channels_last")]
     [InlineData("num_threads=0", "num_threads: must be >= 1, got 0")]
     [InlineData("val.tile=-1", "val.tile: must be >= 0")]
     public void EachContradictionNamesItsKeys(string set, string expected) => Assert.Contains(expected, Error(set));
