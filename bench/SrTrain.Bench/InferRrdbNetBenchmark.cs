@@ -1,12 +1,14 @@
 using SrTrain.Archs;
 using SrTrain.Engine.Inference;
+using SrTrain.Engine.Training;
 using SrTrain.Torch;
 
 namespace SrTrain.Bench;
 
 /// <summary>Inference of a 256x256 LQ image through RRDBNet x4 (64 features, 23 blocks, ESRGAN's generator) in eval
 /// mode without autograd, whole or in tiles of 128 LQ pixels with 10 pixels of context (Real-ESRGAN's tile_pad),
-/// the way <c>srtrain infer --tile</c> runs it. Python twins: <c>infer_rrdbnet</c>, <c>infer_rrdbnet_tiled</c>.</summary>
+/// the way <c>srtrain infer --tile</c> runs it, in the memory format <c>srtrain infer</c> picks (auto: channels_last where
+/// oneDNN has AVX-512) while the twins run PyTorch's default NCHW. Python twins: <c>infer_rrdbnet</c>, <c>infer_rrdbnet_tiled</c>.</summary>
 public sealed class InferRrdbNetBenchmark(bool tiled = false) : Benchmark
 {
     /// <summary>LQ side, tile and tile pad of the tiled variant.</summary>
@@ -27,6 +29,7 @@ public sealed class InferRrdbNetBenchmark(bool tiled = false) : Benchmark
     {
         private readonly bool tiled;
         private readonly RrdbNet net;
+        private readonly MemoryFormatChoice format;
         private readonly Tensor lq;
 
         public Workload(bool tiled)
@@ -35,6 +38,7 @@ public sealed class InferRrdbNetBenchmark(bool tiled = false) : Benchmark
             LibTorch.ManualSeed(0);
             net = new RrdbNet(numFeat: 64, numBlock: 23, scale: Scale);
             net.Eval();
+            format = InferenceMemoryFormat.Apply(net, Device.Cpu);
             lq = Tensor.Rand([1, 3, Size, Size]).DetachFromDisposeScope();
         }
 
@@ -42,8 +46,9 @@ public sealed class InferRrdbNetBenchmark(bool tiled = false) : Benchmark
         {
             using var scope = LibTorch.NewDisposeScope();
             using var noGrad = LibTorch.NoGrad();
-            if (tiled) TiledInference.Run(net.Forward, lq, Tile, TilePad, Scale);
-            else net.Forward(lq);
+            Tensor Forward(Tensor x) => InferenceMemoryFormat.Forward(net, x, format);
+            if (tiled) TiledInference.Run(Forward, lq, Tile, TilePad, Scale);
+            else Forward(lq);
         }
 
         public void Dispose()

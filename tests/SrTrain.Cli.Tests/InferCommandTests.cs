@@ -39,6 +39,50 @@ public class InferCommandTests
         Assert.True(whole.Data.Average(v => (v - mean) * (v - mean)) > 0.01, "the output varies (std > 0.1)");
     }
 
+    /// <summary>auto (channels_last on AVX-512 oneDNN) and explicit layouts give the same image up to float32 rounding, and
+    /// a PyTorch NCHW forward of the same checkpoint agrees with the channels_last one.</summary>
+    [Fact]
+    public void EveryMemoryFormatGivesPyTorchsOutput()
+    {
+        var dir = RepoPaths.NewTempDir("srtrain-infer-format");
+        var model = InferTestData.Checkpoint(dir, seed: 3, lively: true);
+        var input = Path.Combine(dir, "in", "photo.png");
+        ImageIO.Write(input, InferTestData.Picture(20, 28), bits: 16);
+        foreach (var format in new[] { "auto", "contiguous", "channels_last" })
+            Assert.Equal(0, InferTestData.Cli(Infer(model, input, Path.Combine(dir, format), "--memory-format", format)).Code);
+        var nchw = ImageIO.Read(Path.Combine(dir, "contiguous", "photo.png"), ImageReadMode.Unchanged);
+        foreach (var format in new[] { "auto", "channels_last" })
+        {
+            double diff = InferTestData.MaxDiff(nchw, ImageIO.Read(Path.Combine(dir, format, "photo.png"), ImageReadMode.Unchanged));
+            Assert.True(diff <= 2.0 / 65535, $"{format} vs contiguous: max |diff| {diff} (limit two 16-bit steps: float32 rounding)");
+        }
+
+        using var scope = LibTorch.NewDisposeScope();
+        using var cl = Upscaler.Load("RRDBNet", InferTestData.ArchOptions, 4, model, "params", new UpscaleSettings(MemoryFormat: "channels_last"));
+        Assert.True(cl.MemoryFormat.ChannelsLast);
+        var x = InferTestData.Picture(12, 16).ToTensor().Unsqueeze(0);
+        var actual = cl.Run(x);
+        Assert.True(actual.IsContiguous(), "the output comes back NCHW");
+        var lq = Path.Combine(dir, "lq.pth");
+        PthFile.Save(lq, new Dictionary<string, Tensor> { ["lq"] = x });
+        var srPath = Path.Combine(dir, "sr.pth");
+        PythonReference.Run("""
+            import sys, torch
+            import archs_ref as R
+            net = R.RRDBNet(num_in_ch=3, num_out_ch=3, scale=4, num_feat=8, num_block=1, num_grow_ch=4)
+            net.load_state_dict(torch.load(sys.argv[1], map_location="cpu")["params"])
+            net.eval()
+            with torch.no_grad():
+                y = net(torch.load(sys.argv[2])["lq"])
+            torch.save({"sr": y}, sys.argv[3])
+            """, model, lq, srPath);
+        var expected = PthFile.LoadStateDict(srPath);
+        TensorAssert.Close(expected["sr"], actual, Tolerance.Network);
+        var bad = InferTestData.Cli(Infer(model, input, Path.Combine(dir, "bad"), "--memory-format", "nhwc"));
+        Assert.NotEqual(0, bad.Code);
+        Assert.Contains("--memory-format must be one of auto, contiguous, channels_last, got 'nhwc'", bad.Stderr);
+    }
+
     [Fact]
     public void SelfEnsembleIsTheMeanOfTheEightTransformedOutputs()
     {

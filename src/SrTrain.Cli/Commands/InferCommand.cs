@@ -27,16 +27,17 @@ internal static class InferCommand
         var alpha = new Option<AlphaUpsampler>("--alpha-upsampler") { Description = "how an alpha channel is enlarged: bicubic (MATLAB) or net", DefaultValueFactory = _ => AlphaUpsampler.Bicubic };
         var suffix = new Option<string>("--suffix") { Description = "output name = <input stem>_<suffix>.png (empty: same stem)", DefaultValueFactory = _ => "" };
         var device = Device();
+        var memoryFormat = MemoryFormatOption();
         var codec = new Option<string>("--codec") { Description = "video: ffmpeg encoder of the output", DefaultValueFactory = _ => "libx264" };
         var crf = new Option<int>("--crf") { Description = "video: constant rate factor for x264/x265/VP9/AV1 (lower is better)", DefaultValueFactory = _ => 18 };
         var command = new Command("infer", "super-resolve images or a video with a trained generator (.pth or exported .onnx)")
         {
-            model, arch, archOpt, scale, input, output, paramKey, tile, tilePad, ensemble, alpha, suffix, device, codec, crf,
+            model, arch, archOpt, scale, input, output, paramKey, tile, tilePad, ensemble, alpha, suffix, device, memoryFormat, codec, crf,
         };
         command.SetAction(result =>
         {
             var settings = new UpscaleSettings(result.GetValue(tile), result.GetValue(tilePad), result.GetValue(ensemble),
-                                               result.GetValue(alpha), Torch.Device.Parse(result.GetValue(device)!));
+                                               result.GetValue(alpha), Torch.Device.Parse(result.GetValue(device)!), result.GetValue(memoryFormat)!);
             settings.Validate();
             var modelPath = result.GetValue(model)!.FullName;
             var inputPath = result.GetValue(input)!;
@@ -99,6 +100,12 @@ internal static class InferCommand
     {
         Description = "checkpoint entry: params or params_ema (falls back to params, then a flat state dict)",
         DefaultValueFactory = _ => "params",
+    };
+
+    internal static Option<string> MemoryFormatOption() => new("--memory-format")
+    {
+        Description = "network layout: auto (channels_last where oneDNN has AVX-512, else NCHW), contiguous, channels_last",
+        DefaultValueFactory = _ => "auto",
     };
 
     internal static Option<string> Device() => new("--device")

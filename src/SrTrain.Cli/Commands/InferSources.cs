@@ -20,7 +20,8 @@ internal static class InferSources
             throw new ArgumentException($"--arch {arch}: {model.Path} holds {model.Info.Arch}");
         if (scale is { } s && s != model.Info.Scale)
             throw new ArgumentException($"--scale {s}: {model.Path} was exported for x{model.Info.Scale}");
-        return new Upscaler(model.AsModule(), model.Info.Scale, settings);
+        // ONNX Runtime reads NCHW buffers and picks its own kernels' layout.
+        return new Upscaler(model.AsModule(), model.Info.Scale, settings with { MemoryFormat = "contiguous" });
     }
 
     /// <summary>Upscales the video <paramref name="input"/> into the file <paramref name="output"/>, printing progress

@@ -2,6 +2,7 @@ using SrTrain.Abstractions.Contracts;
 using SrTrain.Archs;
 using SrTrain.Engine.Checkpoints;
 using SrTrain.Engine.Inference;
+using SrTrain.Engine.Training;
 using SrTrain.Data;
 using SrTrain.Torch;
 using Module = SrTrain.Torch.Nn.Module;
@@ -27,6 +28,7 @@ public sealed class Upscaler : IDisposable
         Net = net;
         Net.To(Device);
         Net.Eval();
+        MemoryFormat = InferenceMemoryFormat.Apply(Net, Device, Settings.MemoryFormat);
         Scale = scale;
         inputRule = InputRule.Of(net);
     }
@@ -67,6 +69,9 @@ public sealed class Upscaler : IDisposable
     public Device Device { get; }
 
     public UpscaleSettings Settings { get; }
+
+    /// <summary>The memory format the network runs in (<see cref="UpscaleSettings.MemoryFormat"/> resolved for the device).</summary>
+    public MemoryFormatChoice MemoryFormat { get; }
 
     /// <summary>The network's output for an NCHW batch in [0, 1] (any device), as an unclamped NCHW float CPU
     /// tensor of the current scope: tiled and/or self-ensembled as the settings say, without gradients.</summary>
@@ -133,7 +138,7 @@ public sealed class Upscaler : IDisposable
     /// <summary>One network pass; an input size the arch does not accept is padded to what its
     /// <see cref="InputRule"/> states and the output cropped back (<see cref="InputPadding"/>).</summary>
     private Tensor Forward(Tensor x) =>
-        InputPadding.Run(t => CheckSize(Net.Forward(t), t.Size(2), t.Size(3)), x, inputRule, Scale);
+        InputPadding.Run(t => CheckSize(InferenceMemoryFormat.Forward(Net, t, MemoryFormat), t.Size(2), t.Size(3)), x, inputRule, Scale);
 
     private Tensor CheckSize(Tensor y, long h, long w)
     {
