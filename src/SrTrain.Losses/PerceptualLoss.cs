@@ -59,8 +59,8 @@ public sealed class PerceptualLoss : Module, IPerceptualLoss
     public (Tensor? Perceptual, Tensor? Style) Forward(Tensor x, Tensor gt)
     {
         Dictionary<string, Tensor> gtFeatures;
-        using (LibTorch.NoGrad()) gtFeatures = vgg.Features(gt.Detach());
-        var xFeatures = vgg.Features(x);
+        using (LibTorch.NoGrad()) gtFeatures = Features(gt.Detach());
+        var xFeatures = Features(x);
 
         Tensor? percep = null, style = null;
         using (var scope = LibTorch.NewDisposeScope())
@@ -71,6 +71,18 @@ public sealed class PerceptualLoss : Module, IPerceptualLoss
                 style = WeightedSum(k => Compare(Gram(xFeatures[k]), Gram(gtFeatures[k])), StyleWeight).MoveToOuterScope();
         }
         return (percep, style);
+    }
+
+    /// <summary>When set, the VGG runs under autocast to this device's dtype (a bf16 training's VGG, the largest
+    /// network of an ESRGAN step); its features come back as float32, so the distances and their means stay float32.</summary>
+    public (DeviceType Device, DType DType)? FeatureAutocast { get; set; }
+
+    private Dictionary<string, Tensor> Features(Tensor input)
+    {
+        if (FeatureAutocast is not { } cast) return vgg.Features(input);
+        Dictionary<string, Tensor> features;
+        using (LibTorch.Autocast(cast.Device, cast.DType)) features = vgg.Features(input);
+        return features.ToDictionary(kv => kv.Key, kv => kv.Value.DType == DType.Float32 ? kv.Value : kv.Value.To(DType.Float32));
     }
 
     private Tensor WeightedSum(Func<string, Tensor> term, double scale)

@@ -5,7 +5,8 @@ namespace SrTrain.TestSupport;
 
 /// <summary>One reference case of tests/fixtures/make_losses.py's vgg_cases.</summary>
 public sealed record VggCase(string Name, string VggType, Dictionary<string, double> Layers, bool UseInputNorm = true,
-                               bool RangeNorm = false, string Criterion = "l1", double PercepW = 1.0, double StyleW = 0.0);
+                               bool RangeNorm = false, string Criterion = "l1", double PercepW = 1.0, double StyleW = 0.0,
+                               bool AutocastBf16 = false);
 
 /// <summary>Makes, in one Python run at test time, a seeded random VGG per type in torchvision's layout
 /// (<c>&lt;vgg_type&gt;.pth</c>) and PyTorch's features and losses for each case (<c>ref_&lt;name&gt;.json</c>)
@@ -19,6 +20,7 @@ public sealed class VggReference : IDisposable
         {
             ["name"] = c.Name, ["vgg_type"] = c.VggType, ["layers"] = c.Layers, ["use_input_norm"] = c.UseInputNorm,
             ["range_norm"] = c.RangeNorm, ["criterion"] = c.Criterion, ["percep_w"] = c.PercepW, ["style_w"] = c.StyleW,
+            ["autocast_bf16"] = c.AutocastBf16,
         }));
         // Made at test time on this machine's kernels and with this process's thread count: past conv4 of a random
         // VGG, float32 rounding decides ReLU and max-pool ties, so only the same kernels split the same way agree.

@@ -30,6 +30,9 @@ public class SrModel : TrainingModel
         pixelLoss = train.PixelOpt is { } p ? TypeRegistry.Create<IPixelLoss>(RegistryKind.Loss, p, "train.pixel_opt") : null;
         perceptualLoss = train.PerceptualOpt is { } q ? TypeRegistry.Create<IPerceptualLoss>(RegistryKind.Loss, q, "train.perceptual_opt") : null;
         if (perceptualLoss is Module vggLoss) vggLoss.To(Device);
+        // bf16 training runs the VGG in bf16 too: in ESRGAN it costs more than the generator (two VGG19 passes to
+        // conv5_4 and one backward per step); the distances stay float32.
+        if (perceptualLoss is Losses.PerceptualLoss vgg && UsesBf16) vgg.FeatureAutocast = (Device.Type, DType.BFloat16);
         if (pixelLoss is null && perceptualLoss is null && requireContentLoss)
             throw new OptionException($"train: {options.ModelType} needs pixel_opt and/or perceptual_opt (both are ~)");
     }
