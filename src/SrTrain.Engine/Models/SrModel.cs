@@ -79,7 +79,7 @@ public class SrModel : TrainingModel
         if (Micro.IsFirst) optimizer.ZeroGrad();
         var output = Forward(NetG, Lq);
         var total = AddGeneratorContentLosses(output, null);
-        Micro.Backward(total!);
+        Backward("net_g", total!);
         if (!Micro.IsLast) return;   // accumulating: the optimizer steps after the last micro-batch
         SyncGradients(NetG);
         // The guard checks the accumulated, all-reduced gradients: a non-finite micro-batch or rank leaves them
