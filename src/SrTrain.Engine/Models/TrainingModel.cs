@@ -188,12 +188,17 @@ public abstract class TrainingModel : IDisposable
     /// optimizer order; empty in fp32 and bf16 runs. Saved in training states.</summary>
     public IReadOnlyList<(string Part, GradScaler Scaler)> GradScalers => scalers.Select(kv => (kv.Key, kv.Value)).ToList();
 
-    /// <summary>Gives <paramref name="part"/>'s optimizer a gradient scaler when the run computes in fp16 (one per
+    /// <summary>Gives <paramref name="part"/>'s optimizer a gradient scaler when <see cref="UsesGradScalers"/> (one per
     /// optimizer, as BasicSR-style GAN training with torch.cuda.amp needs for its G and D steps).</summary>
     protected void AddGradScaler(string part)
     {
-        if (Precision.Fp16) scalers[part] = new GradScaler();
+        if (UsesGradScalers) scalers[part] = new GradScaler();
     }
+
+    /// <summary>Whether losses are scaled and gradients unscaled by a <see cref="GradScaler"/>: in fp16 runs. Called from
+    /// the constructor. A subclass may scale float32 losses too (harmless: the scale is a power of two), which is how the
+    /// CPU tests exercise the fp16 step logic without a GPU.</summary>
+    protected virtual bool UsesGradScalers => Precision.Fp16;
 
     /// <summary>Backpropagates <paramref name="loss"/> of <paramref name="part"/>'s step: times its gradient scaler's
     /// scale in fp16 runs (PyTorch: scaler.scale(loss).backward()), then as <see cref="Micro"/> says.</summary>
