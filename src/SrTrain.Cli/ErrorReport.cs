@@ -31,6 +31,8 @@ public static class ErrorReport
         if (e is OperationCanceledException) (code, message) = (InterruptedCode, "interrupted");
         else if (IsDiskFull(e)) (code, message) = (UserErrorCode, $"disk full: {e.Message.Trim()} (free some space; files written before this one are intact)");
         else if (IsUserError(e)) (code, message) = (UserErrorCode, e.Message.Trim());
+        else if (e is TorchOutOfMemoryException oom)
+            (code, message) = (UserErrorCode, $"out of memory{(oom.Requested is { } r ? $" trying to allocate {r}" : "")}: {FirstLines(e.Message, 3)}");
         else if (e is TorchException) (code, message) = (UserErrorCode, $"libtorch: {FirstLines(e.Message, 3)}");
         else (code, message) = (InternalErrorCode,
             $"internal error ({e.GetType().Name}): {FirstLines(e.Message, 3)}\n" +

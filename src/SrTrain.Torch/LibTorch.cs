@@ -51,6 +51,31 @@ public static class LibTorch
     /// <summary>Restores a state from <see cref="GetRngState"/> (PyTorch: torch.set_rng_state()).</summary>
     public static void SetRngState(Tensor state) => Native.Check(Native.srt_set_rng_state(state.H));
 
+    /// <summary>The state of CUDA device <paramref name="device"/>'s default generator (a uint8 tensor on the CPU), for exact
+    /// resume (PyTorch: torch.cuda.get_rng_state(device)); throws without CUDA.</summary>
+    public static Tensor GetCudaRngState(int device = 0) => Tensor.Wrap(Native.srt_cuda_get_rng_state(device, out var r), r);
+
+    /// <summary>Restores a state from <see cref="GetCudaRngState"/> (PyTorch: torch.cuda.set_rng_state(state, device)).</summary>
+    public static void SetCudaRngState(Tensor state, int device = 0) => Native.Check(Native.srt_cuda_set_rng_state(device, state.H));
+
+    /// <summary>cuDNN's autotuner and determinism flags, process-wide (PyTorch: torch.backends.cudnn.benchmark and
+    /// .deterministic); set without CUDA too, where nothing reads them.</summary>
+    public static (bool Benchmark, bool Deterministic) CudnnFlags
+    {
+        get
+        {
+            Native.Check(Native.srt_get_cudnn_flags(out var b, out var d));
+            return (b != 0, d != 0);
+        }
+        set => Native.Check(Native.srt_set_cudnn_flags(value.Benchmark ? 1 : 0, value.Deterministic ? 1 : 0));
+    }
+
+    /// <summary>Peak bytes the CUDA caching allocator has had allocated on <paramref name="device"/> since the process
+    /// began (PyTorch: torch.cuda.max_memory_allocated(device)); null where there is no CUDA or the shim was built
+    /// without CUDA's headers.</summary>
+    public static long? CudaMaxMemoryAllocated(int device = 0) =>
+        Native.srt_cuda_max_memory_allocated(device, out var bytes) == 0 ? bytes : null;
+
     /// <summary>Intra-op threads libtorch uses (PyTorch: torch.set_num_threads). Defaults to all
     /// cores, or SRTRAIN_NUM_THREADS (else OMP_NUM_THREADS) when set.</summary>
     public static int NumThreads

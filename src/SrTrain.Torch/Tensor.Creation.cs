@@ -111,15 +111,20 @@ public sealed partial class Tensor
             return Wrap(Native.srt_as_strided(H, sz, st, size.Length, storageOffset, out var r), r);
     }
 
-    /// <summary>Converts dtype and/or device (PyTorch: to). Returns a new handle even when nothing changes.</summary>
-    public Tensor To(DType dtype, Device device, bool copy = false) =>
-        Wrap(Native.srt_to(H, (int)dtype, (int)device.Type, device.Index, copy ? 1 : 0, out var r), r);
+    /// <summary>Converts dtype and/or device (PyTorch: to). Returns a new handle even when nothing changes.
+    /// <paramref name="nonBlocking"/> (PyTorch: non_blocking) lets a copy from pinned host memory to a CUDA device run
+    /// asynchronously; elsewhere it has no effect.</summary>
+    public Tensor To(DType dtype, Device device, bool copy = false, bool nonBlocking = false) =>
+        Wrap(Native.srt_to(H, (int)dtype, (int)device.Type, device.Index, copy ? 1 : 0, nonBlocking ? 1 : 0, out var r), r);
 
     public Tensor To(DType dtype) => To(dtype, Device);
     public Tensor To(Device device) => To(DType, device);
 
     /// <summary>Page-locked copy for fast host-to-GPU transfer (needs CUDA).</summary>
     public Tensor PinMemory() => Wrap(Native.srt_pin_memory(H, out var r), r);
+
+    /// <summary>True when this tensor lives in page-locked host memory (PyTorch: is_pinned); false without CUDA.</summary>
+    public bool IsPinned => Native.srt_is_pinned(H) != 0;
 
     /// <summary>The same values laid out in <paramref name="format"/>.</summary>
     public Tensor Contiguous(MemoryFormat format = MemoryFormat.Contiguous) =>

@@ -2,4 +2,4 @@ namespace SrTrain.Torch;
 
 /// <summary>An error raised inside libtorch (or the shim), carrying libtorch's own message,
 /// e.g. a conv2d shape mismatch. The native side never lets a C++ exception escape.</summary>
-public sealed class TorchException(string message) : Exception(message);
+public class TorchException(string message) : Exception(message);

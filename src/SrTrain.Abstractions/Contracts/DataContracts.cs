@@ -43,13 +43,16 @@ public sealed class SrBatch(Tensor lq, Tensor? gt, IReadOnlyList<string> names) 
     /// <summary>Number of samples.</summary>
     public int Count => (int)Lq.Size(0);
 
-    /// <summary>This batch on <paramref name="device"/>: itself when it is there, else a copy (this one is disposed).</summary>
+    /// <summary>This batch on <paramref name="device"/>: itself when it is there, else a copy (this one is disposed). The one
+    /// place a training or validation batch moves to the training device: tensors in pinned host memory (the loader's
+    /// <c>pin_memory</c>, on by default for CUDA) are copied asynchronously (PyTorch: .to(device, non_blocking=True)).</summary>
     public SrBatch To(Device device)
     {
         if (device.Type == DeviceType.Cpu ? Lq.Device.Type == DeviceType.Cpu : Lq.Device == device) return this;
-        var gt = Gt?.To(device).DetachFromDisposeScope();
-        var lq = LqIsSynthesised && gt is not null ? gt.Alias().DetachFromDisposeScope() : Lq.To(device).DetachFromDisposeScope();
-        var extras = Extras.ToDictionary(kv => kv.Key, kv => kv.Value.To(device).DetachFromDisposeScope());
+        Tensor Move(Tensor t) => t.To(t.DType, device, nonBlocking: device.Type == DeviceType.Cuda && t.IsPinned).DetachFromDisposeScope();
+        var gt = Gt is null ? null : Move(Gt);
+        var lq = LqIsSynthesised && gt is not null ? gt.Alias().DetachFromDisposeScope() : Move(Lq);
+        var extras = Extras.ToDictionary(kv => kv.Key, kv => Move(kv.Value));
         Dispose();
         return new SrBatch(lq, gt, Names)
         {

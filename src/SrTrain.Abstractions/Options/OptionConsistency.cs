@@ -27,8 +27,8 @@ public static class OptionConsistency
         var warnings = new List<string>();
         if (o.Scale < 1) errors.Add($"scale: must be >= 1, got {o.Scale}");
         if (o.NumThreads is < 1) errors.Add($"num_threads: must be >= 1, got {o.NumThreads}");
-        if (o.Precision?.ToLowerInvariant() is not ("fp32" or "float32" or "bf16" or "bfloat16" or "auto"))
-            errors.Add($"precision: '{o.Precision}' is not one of fp32, bf16, auto");
+        if (o.Precision?.ToLowerInvariant() is not ("fp32" or "float32" or "bf16" or "bfloat16" or "fp16" or "float16" or "half" or "auto"))
+            errors.Add($"precision: '{o.Precision}' is not one of fp32, bf16, fp16, auto");
         if (o.MemoryFormat?.ToLowerInvariant() is not ("auto" or "contiguous" or "channels_last"))
             errors.Add($"memory_format: '{o.MemoryFormat}' is not one of auto, contiguous, channels_last");
         if (o.Val is { } val)

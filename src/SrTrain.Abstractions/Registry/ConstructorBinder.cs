@@ -85,9 +85,11 @@ public static class ConstructorBinder
         {
             return ctor.Invoke(args);
         }
-        catch (TargetInvocationException e) when (e.InnerException is OptionException inner)
+        catch (TargetInvocationException e) when (e.InnerException is OptionException or Torch.TorchOutOfMemoryException)
         {
-            throw inner;
+            // An allocation that failed is not a bad option: it keeps its type, so the CLI gives its advice.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException!).Throw();
+            throw;
         }
         catch (TargetInvocationException e) when (e.InnerException is not null)
         {

@@ -60,6 +60,12 @@ internal static class TrainCommand
                     Console.Error.WriteLine($"srtrain: resume with: {ResumeCommand(result.GetValue(opt)!.FullName, result.GetValue(set), result.GetValue(debug), result.GetValue(launcher)!)}");
                 return e.Reason == StopReason.Interrupted && signals.Signal is { } signal ? TrainingSignals.ExitCodeFor(signal) : e.ExitCode;
             }
+            catch (TorchOutOfMemoryException e)
+            {
+                // An allocation failed (CUDA or host): what to shrink, without a stack trace.
+                Console.Error.WriteLine($"srtrain: {OutOfMemoryAdvice.For(o, e).Replace("\n", "\nsrtrain: ", StringComparison.Ordinal)}");
+                return OutOfMemoryAdvice.ExitCode;
+            }
             catch (TorchException e) when (launch is not null && e.Message.StartsWith("rank ", StringComparison.Ordinal))
             {
                 // A collective failed (a rank died, a timeout): one line naming this rank, the operation and the lost rank.

@@ -23,7 +23,16 @@ namespace SrTrain.Engine.Checkpoints;
 public sealed record TrainingState(long Epoch, long Iter, long BatchInEpoch, long Seed,
                                    IReadOnlyList<object?> Optimizers, IReadOnlyList<object?> Schedulers, Tensor? RngState,
                                    IReadOnlyList<(string Set, string Metric, double Value, long Iter)> BestMetrics,
-                                   long WorldSize = 1, int NanRollbacks = 0, double NanLrScale = 1);
+                                   long WorldSize = 1, int NanRollbacks = 0, double NanLrScale = 1)
+{
+    /// <summary>The training CUDA device's generator state (key <c>cuda_rng_state</c>), saved by runs on CUDA; null
+    /// (the key absent) for CPU runs and states written before SrTrain saved it.</summary>
+    public Tensor? CudaRngState { get; init; }
+
+    /// <summary>fp16 runs' gradient-scaler states by network (key <c>grad_scalers</c>: {net_g: GradScaler.state_dict(),
+    /// net_d: ...}); null (absent) in fp32 and bf16 runs and older states.</summary>
+    public System.Collections.IDictionary? GradScalers { get; init; }
+}
 
 /// <summary>Reads and writes training-state files and picks the one to auto-resume from.</summary>
 public static class TrainingStateFile
@@ -49,6 +58,9 @@ public static class TrainingStateFile
             ["nan_rollbacks"] = (long)state.NanRollbacks,
             ["nan_lr_scale"] = state.NanLrScale,
         };
+        // Written only when present, so CPU states stay as they were.
+        if (state.CudaRngState is not null) tree["cuda_rng_state"] = state.CudaRngState;
+        if (state.GradScalers is not null) tree["grad_scalers"] = state.GradScalers;
         PthFile.Save(path, tree);
     }
 
@@ -74,7 +86,11 @@ public static class TrainingStateFile
                 map.TryGetValue("rng_state", out var rng) ? rng as Tensor : null, best,
                 map.TryGetValue("world_size", out var ws) && ws is long w ? w : 1,
                 map.TryGetValue("nan_rollbacks", out var r) && r is long rollbacks ? checked((int)rollbacks) : 0,
-                map.TryGetValue("nan_lr_scale", out var f) && f is double scale && double.IsFinite(scale) && scale > 0 ? scale : 1);
+                map.TryGetValue("nan_lr_scale", out var f) && f is double scale && double.IsFinite(scale) && scale > 0 ? scale : 1)
+            {
+                CudaRngState = map.TryGetValue("cuda_rng_state", out var cudaRng) ? cudaRng as Tensor : null,
+                GradScalers = map.TryGetValue("grad_scalers", out var gs) ? gs as System.Collections.IDictionary : null,
+            };
             return use(state);
         }
         finally

@@ -66,10 +66,10 @@ public sealed class EsrganModel(ExperimentOptions options, Device device) : Srga
         var fakeForReal = batchMeans?.FakeAll ?? Forward(NetD, output).Detach();
         var realD = Forward(NetD, Gt);
         var lDReal = RelativisticAverageGan.DiscriminatorRealTerm(GanLoss, realD, fakeForReal) * 0.5;
-        Micro.Backward(lDReal);
+        Backward("net_d", lDReal);
         var fakeD = Forward(NetD, output.Detach());
         var lDFake = RelativisticAverageGan.DiscriminatorFakeTerm(GanLoss, batchMeans?.RealAll ?? realD, fakeD) * 0.5;
-        Micro.Backward(lDFake);
+        Backward("net_d", lDFake);
         Log("l_d_real", lDReal);
         Log("l_d_fake", lDFake);
         Log("out_d_real", realD.Detach().Mean());

@@ -30,9 +30,9 @@ public class SrModel : TrainingModel
         pixelLoss = train.PixelOpt is { } p ? TypeRegistry.Create<IPixelLoss>(RegistryKind.Loss, p, "train.pixel_opt") : null;
         perceptualLoss = train.PerceptualOpt is { } q ? TypeRegistry.Create<IPerceptualLoss>(RegistryKind.Loss, q, "train.perceptual_opt") : null;
         if (perceptualLoss is Module vggLoss) vggLoss.To(Device);
-        // bf16 training runs the VGG in bf16 too: in ESRGAN it costs more than the generator (two VGG19 passes to
+        // bf16 (fp16) training runs the VGG in bf16 (fp16) too: in ESRGAN it costs more than the generator (two VGG19 passes to
         // conv5_4 and one backward per step); the distances stay float32.
-        if (perceptualLoss is Losses.PerceptualLoss vgg && UsesBf16) vgg.FeatureAutocast = (Device.Type, DType.BFloat16);
+        if (perceptualLoss is Losses.PerceptualLoss vgg && Precision.AutocastDType is { } half) vgg.FeatureAutocast = (Device.Type, half);
         if (pixelLoss is null && perceptualLoss is null && requireContentLoss)
             throw new OptionException($"train: {options.ModelType} needs pixel_opt and/or perceptual_opt (both are ~)");
     }
@@ -82,7 +82,7 @@ public class SrModel : TrainingModel
         if (Micro.IsFirst) optimizer.ZeroGrad();
         var output = Forward(NetG, Lq);
         var total = AddGeneratorContentLosses(output, null);
-        Micro.Backward(total!);
+        Backward("net_g", total!);
         if (!Micro.IsLast) return;   // accumulating: the optimizer steps after the last micro-batch
         SyncGradients(NetG);
         // The guard checks the accumulated, all-reduced gradients: a non-finite micro-batch or rank leaves them

@@ -21,6 +21,7 @@ public class SrganModel : SrModel
         ganLoss = options.Train!.GanOpt is { } g ? TypeRegistry.Create<IGanLoss>(RegistryKind.Loss, g, "train.gan_opt")
             : throw new OptionException($"train: {options.ModelType} needs gan_opt");
         OptimizerD = AddOptimizer(CreateOptimizer(options.Train.OptimD ?? throw new OptionException($"train: {options.ModelType} needs optim_d"), NetD, "train.optim_d"));
+        AddGradScaler("net_d");
     }
 
     /// <summary>net_d, built after net_g_ema and before the losses (BasicSR's order of random draws).</summary>
@@ -59,7 +60,7 @@ public class SrganModel : SrModel
             var lGan = GeneratorGanLoss(output);
             Log("l_g_gan", lGan);
             total = total is null ? lGan : total + lGan;
-            Micro.Backward(total);
+            Backward("net_g", total);
             if (Micro.IsLast)
             {
                 SyncGradients(NetG);
@@ -96,12 +97,12 @@ public class SrganModel : SrModel
         var lReal = GanLoss.Forward(realPred, targetIsReal: true, isDiscriminator: true);
         Log("l_d_real", lReal);
         Log("out_d_real", realPred.Detach().Mean());
-        Micro.Backward(lReal);
+        Backward("net_d", lReal);
         var fakePred = Forward(NetD, output.Detach().Clone());
         var lFake = GanLoss.Forward(fakePred, targetIsReal: false, isDiscriminator: true);
         Log("l_d_fake", lFake);
         Log("out_d_fake", fakePred.Detach().Mean());
-        Micro.Backward(lFake);
+        Backward("net_d", lFake);
         return lReal.Detach() + lFake.Detach();
     }
 

@@ -5,6 +5,7 @@ using SrTrain.Abstractions.Options;
 using SrTrain.Abstractions.Registry;
 using SrTrain.Engine.Training;
 using SrTrain.Torch;
+using SrTrain.Torch.Amp;
 using SrTrain.Torch.Nn;
 using SrTrain.Torch.Optim;
 
@@ -20,6 +21,7 @@ public abstract class TrainingModel : IDisposable
     private readonly Dictionary<string, double> log = [];
     private readonly List<string> loadNotes = [];
     private readonly List<string> nonFiniteParts = [];
+    private readonly Dictionary<string, GradScaler> scalers = [];
     private ModelEma? ema;
     private PrecisionChoice? precision;
     private MemoryFormatChoice? memoryFormat;
@@ -43,7 +45,11 @@ public abstract class TrainingModel : IDisposable
         NetG.Train(options.IsTrain);
         // Every model trains net_g with train.optim_g (BasicSR's setup_optimizers); a discriminator's optimizer is
         // its model's own (OptimizerD).
-        if (options.IsTrain) OptimizerG = AddOptimizer(CreateOptimizer(options.Train!.OptimG, NetG, "train.optim_g"));
+        if (options.IsTrain)
+        {
+            OptimizerG = AddOptimizer(CreateOptimizer(options.Train!.OptimG, NetG, "train.optim_g"));
+            AddGradScaler("net_g");
+        }
     }
 
     public ExperimentOptions Options { get; }
@@ -171,15 +177,37 @@ public abstract class TrainingModel : IDisposable
 
     protected bool UsesBf16 => Precision.Bf16;
 
-    /// <summary>Runs a network with the engine's precision and memory format; the output is float32.</summary>
+    /// <summary>Runs a network with the engine's precision and memory format; the output is float32. bf16 (CPU or
+    /// CUDA) and fp16 (CUDA) run the network in one autocast region of the model's device type.</summary>
     protected Tensor Forward(Module net, Tensor input)
     {
         var x = UsesChannelsLast ? input.Contiguous(Torch.MemoryFormat.ChannelsLast) : input;
-        if (!UsesBf16) return net.Forward(x);
+        if (Precision.AutocastDType is not { } dtype) return net.Forward(x);
         Tensor y;
-        using (LibTorch.Autocast(Device.Type, DType.BFloat16)) y = net.Forward(x);
+        using (LibTorch.Autocast(Device.Type, dtype)) y = net.Forward(x);
         return y.DType == DType.Float32 ? y : y.To(DType.Float32);
     }
+
+    /// <summary>The gradient scalers of an fp16 run by the network whose optimizer each serves (net_g, net_d), in
+    /// optimizer order; empty in fp32 and bf16 runs. Saved in training states.</summary>
+    public IReadOnlyList<(string Part, GradScaler Scaler)> GradScalers => scalers.Select(kv => (kv.Key, kv.Value)).ToList();
+
+    /// <summary>Gives <paramref name="part"/>'s optimizer a gradient scaler when <see cref="UsesGradScalers"/> (one per
+    /// optimizer, as BasicSR-style GAN training with torch.cuda.amp needs for its G and D steps).</summary>
+    protected void AddGradScaler(string part)
+    {
+        if (UsesGradScalers) scalers[part] = new GradScaler();
+    }
+
+    /// <summary>Whether losses are scaled and gradients unscaled by a <see cref="GradScaler"/>: in fp16 runs. Called from
+    /// the constructor. A subclass may scale float32 losses too (harmless: the scale is a power of two), which is how the
+    /// CPU tests exercise the fp16 step logic without a GPU.</summary>
+    protected virtual bool UsesGradScalers => Precision.Fp16;
+
+    /// <summary>Backpropagates <paramref name="loss"/> of <paramref name="part"/>'s step: times its gradient scaler's
+    /// scale in fp16 runs (PyTorch: scaler.scale(loss).backward()), then as <see cref="Micro"/> says.</summary>
+    protected void Backward(string part, Tensor loss) =>
+        Micro.Backward(scalers.TryGetValue(part, out var scaler) ? scaler.ScaleLoss(loss) : loss);
 
     /// <summary>Records a scalar for the log (the tensor's value leaves; the tensor stays in its scope); under
     /// accumulation the mean over the step's micro-batches.</summary>
@@ -201,9 +229,22 @@ public abstract class TrainingModel : IDisposable
     public IReadOnlyList<string> NonFiniteParts => nonFiniteParts;
 
     /// <summary>The divergence guard's per-step check (<see cref="FiniteCheck.Gradients"/>, one host sync): false, and
-    /// <paramref name="part"/> recorded in <see cref="NonFiniteParts"/>, when the step of <paramref name="net"/> must be skipped.</summary>
+    /// <paramref name="part"/> recorded in <see cref="NonFiniteParts"/>, when the step of <paramref name="net"/> must be skipped.
+    /// In fp16 runs the gradients are first unscaled (before clipping and this check read them) and the scaler updated:
+    /// inf/NaN gradients under a finite loss are the scaler's overflow, a skipped step that backs the scale off
+    /// (GradScaler.step and update), not a divergence; a non-finite loss still is one.</summary>
     protected bool StepIsFinite(string part, Tensor? loss, Module net)
     {
+        if (scalers.TryGetValue(part, out var scaler))
+        {
+            bool overflow = scaler.Unscale(net.Parameters());
+            scaler.Update(overflow);
+            if (overflow)
+            {
+                if (loss is not null && !FiniteCheck.AllFinite([loss.Detach()])) nonFiniteParts.Add(part);
+                return false;
+            }
+        }
         if (FiniteCheck.Gradients(loss, net)) return true;
         nonFiniteParts.Add(part);
         return false;
@@ -340,6 +381,22 @@ public abstract class TrainingModel : IDisposable
             $"path.ignore_resume_networks: expected network names such as network_d, got {n ?? "~"}")).ToHashSet(),
         var other => throw new OptionException($"path.ignore_resume_networks: expected a list of network names such as [network_d], got {other}"),
     };
+
+    /// <summary>The gradient scalers' states for a training-state file ({part: GradScaler.state_dict()}); null when the run
+    /// has none (fp32, bf16).</summary>
+    public Dictionary<string, object?>? GradScalerStates() =>
+        scalers.Count == 0 ? null : scalers.ToDictionary(kv => kv.Key, kv => (object?)kv.Value.StateDict());
+
+    /// <summary>Restores the scalers from <see cref="GradScalerStates"/>; a scaler the state does not hold (a resume of
+    /// an fp32 or bf16 run in fp16) starts fresh, and saved scalers this run has no use for are ignored.</summary>
+    public void LoadGradScalerStates(System.Collections.IDictionary? states)
+    {
+        if (states is null) return;
+        foreach (var (part, scaler) in scalers)
+            if (states.Contains(part))
+                scaler.LoadStateDict(states[part] as System.Collections.IDictionary
+                                     ?? throw new InvalidDataException($"training state: grad_scalers.{part} is not a GradScaler state"));
+    }
 
     /// <summary>Optimizer and scheduler state for a training-state file.</summary>
     public (List<object?> Optimizers, List<object?> Schedulers) TrainingStateTrees() =>

@@ -16,6 +16,8 @@ public static class StartChecks
     public static void Run(ExperimentOptions o, Device device, Action<string> warn, IReadOnlySet<string> cpuFlags, string? dnnlMaxIsa)
     {
         foreach (var w in OptionConsistency.Validate(o)) warn(w);
+        if (PrecisionChoice.IsFp16(o.Precision) && device.Type != DeviceType.Cuda)
+            throw new Abstractions.Registry.OptionException(PrecisionChoice.Fp16OnCpuError(o.Precision, device.ToString()));
         // precision: auto never picks a slow bf16; only an explicit bf16 is checked against the CPU.
         if (device.Type != DeviceType.Cpu || !PrecisionChoice.IsBf16(o.Precision)) return;
         switch (CpuFeatures.Bf16Support(cpuFlags, dnnlMaxIsa))

@@ -68,6 +68,13 @@ public sealed class Trainer(ExperimentOptions options, IDataPipeline data, IImag
                         o.Name, o.ModelType, device, LibTorch.Version, LibTorch.NumThreads, seed, model.Precision.Name);
         if (PrecisionChoice.IsAuto(o.Precision)) log.Information("Precision {Precision}: {Reason}", model.Precision.Name, model.Precision.Reason);
         if (MemoryFormatChoice.IsAuto(o.MemoryFormat)) log.Information("Memory format {Format}: {Reason}", model.MemoryFormat.Name, model.MemoryFormat.Reason);
+        if (device.Type == DeviceType.Cuda)
+        {
+            // BasicSR's train.py sets torch.backends.cudnn.benchmark = True; cudnn_benchmark: false keeps the algorithms fixed.
+            LibTorch.CudnnFlags = (o.CudnnBenchmark ?? true, LibTorch.CudnnFlags.Deterministic);
+            log.Information("CUDA: {Device}, cuDNN benchmark {Benchmark} (cudnn_benchmark), {Scalers}", device, LibTorch.CudnnFlags.Benchmark,
+                            model.GradScalers.Count == 0 ? "no gradient scaler" : $"gradient scalers for {string.Join(", ", model.GradScalers.Select(g => g.Part))} (fp16)");
+        }
         foreach (var note in model.LoadNotes) log.Information("{Note}", note);
         log.Information("Network G: {Type}, parameters: {Count:N0}", o.NetworkG!["type"], model.NetG.NumParameters());
 
@@ -234,8 +241,10 @@ public sealed class Trainer(ExperimentOptions options, IDataPipeline data, IImag
                             var scalars = dp?.Average(model.CurrentLog) ?? model.CurrentLog;   // the mean over the ranks' batches
                             logged.Add(new Dictionary<string, double>(scalars) { ["lr"] = lr });
                             double perIter = (computeTime + dataTime) / Math.Max(itersTimed, 1);
+                            // On CUDA the line ends with the peak allocated memory (torch.cuda.max_memory_allocated); CPU lines are unchanged.
+                            long? peak = device.Type == DeviceType.Cuda ? LibTorch.CudaMaxMemoryAllocated(device.Index) : null;
                             log.Information("{Line}", FormatLogLine(o.Name, epoch, currentIter, model.CurrentLearningRates,
-                                perIter, dataTime / Math.Max(itersTimed, 1), (train.TotalIter - currentIter) * perIter, scalars));
+                                perIter, dataTime / Math.Max(itersTimed, 1), (train.TotalIter - currentIter) * perIter, scalars, peak));
                             csv?.Log(currentIter, epoch, lr, scalars);
                             tb?.AddScalars(currentIter, scalars.ToDictionary(kv => "losses/" + kv.Key, kv => kv.Value));
                             computeTime = dataTime = 0;
@@ -357,16 +366,19 @@ public sealed class Trainer(ExperimentOptions options, IDataPipeline data, IImag
         }
     }
 
-    /// <summary>BasicSR's log line: [name..][epoch:  0, iter:     100, lr:(1.000e-04,)] [eta: 0:01:02, time (data): 0.123 (0.004)] l_pix: 1.2345e-02</summary>
+    /// <summary>BasicSR's log line: [name..][epoch:  0, iter:     100, lr:(1.000e-04,)] [eta: 0:01:02, time (data): 0.123 (0.004)] l_pix: 1.2345e-02;
+    /// with <paramref name="peakMemoryBytes"/> (CUDA runs) the time bracket ends with ", peak mem: 1.23 GiB".</summary>
     public static string FormatLogLine(string name, int epoch, long iter, IReadOnlyList<double> lrs, double iterTime, double dataTime,
-                                       double etaSeconds, IReadOnlyDictionary<string, double> scalars)
+                                       double etaSeconds, IReadOnlyDictionary<string, double> scalars, long? peakMemoryBytes = null)
     {
         var inv = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
         sb.Append(inv, $"[{(name.Length > 5 ? name[..5] : name)}..][epoch:{epoch,3}, iter:{iter.ToString("N0", inv),8}, lr:(");
         foreach (var lr in lrs) sb.Append(lr.ToString("0.000e+00", inv)).Append(',');
         var eta = TimeSpan.FromSeconds(double.IsFinite(etaSeconds) ? Math.Max(etaSeconds, 0) : 0);
-        sb.Append(inv, $")] [eta: {(int)eta.TotalHours}:{eta.Minutes:00}:{eta.Seconds:00}, time (data): {iterTime:F3} ({dataTime:F3})] ");
+        sb.Append(inv, $")] [eta: {(int)eta.TotalHours}:{eta.Minutes:00}:{eta.Seconds:00}, time (data): {iterTime:F3} ({dataTime:F3})");
+        if (peakMemoryBytes is { } peak) sb.Append(", peak mem: ").Append(TorchOutOfMemoryException.FormatBytes(peak));
+        sb.Append("] ");
         foreach (var (k, v) in scalars) sb.Append(inv, $"{k}: {v.ToString("0.0000e+00", inv)} ");
         return sb.ToString().TrimEnd();
     }
@@ -382,7 +394,11 @@ public sealed class Trainer(ExperimentOptions options, IDataPipeline data, IImag
         var best = validator?.Best.Select(kv => (kv.Key.Set, kv.Key.Metric, kv.Value.Value, kv.Value.Iter)).ToList() ?? [];
         var path = TrainingStateFile.PathFor(paths.TrainingStates, iter);
         TrainingStateFile.Save(path, new TrainingState(epoch, iter, batchIndex, seed, opts, scheds, LibTorch.GetRngState(), best,
-                                                         worldSize, guard.Rollbacks, guard.LrScale));
+                                                         worldSize, guard.Rollbacks, guard.LrScale)
+        {
+            CudaRngState = model.Device.Type == DeviceType.Cuda ? LibTorch.GetCudaRngState(model.Device.Index) : null,
+            GradScalers = model.GradScalerStates(),
+        });
         return path;
     }
 
@@ -402,6 +418,9 @@ public sealed class Trainer(ExperimentOptions options, IDataPipeline data, IImag
             model.LoadNetworks(TrainingStateFile.ModelsDirFor(statePath, paths.Models), state.Iter, allNetworks);
             model.LoadTrainingStateTrees(state.Optimizers, state.Schedulers);
             if (state.RngState is { } rng) LibTorch.SetRngState(rng);
+            // A CUDA run's generator; a state saved on CUDA and resumed on the CPU (or the reverse) has no generator to match.
+            if (state.CudaRngState is { } cudaRng && model.Device.Type == DeviceType.Cuda) LibTorch.SetCudaRngState(cudaRng, model.Device.Index);
+            model.LoadGradScalerStates(state.GradScalers);
             validator?.RestoreBest(state.BestMetrics);
             // A resume (not a rollback, which keeps counting) takes over the rollbacks the saved run had used.
             guard?.Resumed(statePath, state.NanRollbacks, state.NanLrScale);

@@ -37,7 +37,8 @@ internal static unsafe partial class Native
     [DllImport(Lib)] internal static extern int srt_device_index(TensorHandle a);
     [DllImport(Lib)] internal static extern int srt_is_contiguous(TensorHandle a, int channelsLast);
     [DllImport(Lib)] internal static extern int srt_same_storage(TensorHandle a, TensorHandle b);
-    [DllImport(Lib)] internal static extern int srt_to(TensorHandle a, int dtype, int dt, int di, int copy, out nint result);
+    [DllImport(Lib)] internal static extern int srt_to(TensorHandle a, int dtype, int dt, int di, int copy, int nonBlocking, out nint result);
+    [DllImport(Lib)] internal static extern int srt_is_pinned(TensorHandle a);
     [DllImport(Lib)] internal static extern int srt_pin_memory(TensorHandle a, out nint result);
     [DllImport(Lib)] internal static extern int srt_contiguous(TensorHandle a, int channelsLast, out nint result);
     [DllImport(Lib)] internal static extern int srt_clone(TensorHandle a, out nint result);

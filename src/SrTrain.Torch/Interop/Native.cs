@@ -9,6 +9,7 @@ internal static unsafe partial class Native
     internal const string Lib = "srtorch";
 
     [DllImport(Lib)] internal static extern nint srt_last_error();
+    [DllImport(Lib)] internal static extern int srt_last_error_kind();
     [DllImport(Lib)] internal static extern nint srt_version();
     [DllImport(Lib)] internal static extern void srt_tensor_free(nint t);
     [DllImport(Lib)] internal static extern void srt_free_array(nint* array);
@@ -27,10 +28,20 @@ internal static unsafe partial class Native
     [DllImport(Lib)] internal static extern int srt_autocast_exit();
     [DllImport(Lib)] internal static extern int srt_get_rng_state(out nint result);
     [DllImport(Lib)] internal static extern int srt_set_rng_state(TensorHandle state);
+    [DllImport(Lib)] internal static extern int srt_cuda_get_rng_state(int index, out nint result);
+    [DllImport(Lib)] internal static extern int srt_cuda_set_rng_state(int index, TensorHandle state);
+    [DllImport(Lib)] internal static extern int srt_set_cudnn_flags(int benchmark, int deterministic);
+    [DllImport(Lib)] internal static extern int srt_get_cudnn_flags(out int benchmark, out int deterministic);
+    [DllImport(Lib)] internal static extern int srt_cuda_max_memory_allocated(int index, out long bytes);
+    [DllImport(Lib)] internal static extern int srt_amp_unscale(nint* grads, int count, double invScale, out int foundInf);
 
-    /// <summary>Throws the native error message when <paramref name="rc"/> signals failure.</summary>
+    /// <summary>Throws the native error message when <paramref name="rc"/> signals failure: a
+    /// <see cref="TorchOutOfMemoryException"/> when an allocation failed, else a <see cref="TorchException"/>.</summary>
     internal static void Check(int rc)
     {
-        if (rc != 0) throw new TorchException(Marshal.PtrToStringUTF8(srt_last_error()) ?? "unknown native error");
+        if (rc == 0) return;
+        var message = Marshal.PtrToStringUTF8(srt_last_error()) ?? "unknown native error";
+        if (srt_last_error_kind() == 1 || TorchOutOfMemoryException.IsOutOfMemory(message)) throw new TorchOutOfMemoryException(message);
+        throw new TorchException(message);
     }
 }

@@ -62,7 +62,7 @@ public class OptionConsistencyTests
     [InlineData("train.scheduler.restarts.0=10", "train.scheduler.restarts has 1 value(s) but train.scheduler.restart_weights has 0")]
     [InlineData("train.grad_clip_norm=0", "train.grad_clip_norm: must be > 0 or ~")]
     [InlineData("scale=0", "scale: must be >= 1, got 0")]
-    [InlineData("precision=fp16", "precision: 'fp16' is not one of fp32, bf16, auto")]
+    [InlineData("precision=fp8", "precision: 'fp8' is not one of fp32, bf16, fp16, auto")]
     [InlineData("memory_format=nhwc", "memory_format: 'nhwc' is not one of auto, contiguous, channels_last")]
     [InlineData("num_threads=0", "num_threads: must be >= 1, got 0")]
     [InlineData("val.tile=-1", "val.tile: must be >= 0")]

@@ -65,8 +65,8 @@ public class PrecisionChoiceTests
         Assert.True(Cpu("bfloat16", Avx512).Bf16);
         Assert.False(Cpu("fp32", Avx512Bf16).Bf16);
         Assert.False(Cpu("float32", Amx).Bf16);
-        var e = Assert.Throws<OptionException>(() => Cpu("fp16", Avx512Bf16));
-        Assert.Contains("precision: 'fp16' is not one of fp32, bf16, auto", e.Message);
+        var e = Assert.Throws<OptionException>(() => Cpu("fp8", Avx512Bf16));
+        Assert.Contains("precision: 'fp8' is not one of fp32, bf16, fp16, auto", e.Message);
     }
 
     [Fact]
@@ -92,5 +92,38 @@ public class PrecisionChoiceTests
         var list = new List<string>();
         StartChecks.Run(o with { Precision = "auto" }, Device.Cpu, list.Add, Avx2, null);
         Assert.Empty(list);
+    }
+
+    [Theory]
+    [InlineData("fp16")]
+    [InlineData("float16")]
+    [InlineData("FP16")]
+    public void Fp16IsCudaAutocastWithAScalerAndAClearErrorOnTheCpu(string precision)
+    {
+        var cuda = PrecisionChoice.Resolve(precision, DeviceType.Cuda, Avx2, null, () => throw new InvalidOperationException("fp16 needs no bf16 probe"));
+        Assert.True(cuda.Fp16);
+        Assert.False(cuda.Bf16);
+        Assert.Equal("fp16", cuda.Name);
+        Assert.Equal(DType.Float16, cuda.AutocastDType);
+
+        var e = Assert.Throws<OptionException>(() => Cpu(precision, Avx512Bf16));
+        Assert.Contains($"precision: '{precision}'", e.Message);
+        Assert.Contains("CUDA", e.Message);
+        Assert.Contains("no fp16", e.Message);
+        // The trainer's start checks fail before the model is built, naming the key, the value and the device.
+        var o = new ExperimentOptions("t", Precision: precision, IsTrain: false);
+        var start = Assert.Throws<OptionException>(() => StartChecks.Run(o, Device.Cpu, _ => { }, Avx512Bf16, null));
+        Assert.Contains($"precision: '{precision}'", start.Message);
+        Assert.Contains("cpu", start.Message);
+    }
+
+    [Fact]
+    public void Bf16AndFp32AutocastDTypesAreUnchanged()
+    {
+        Assert.Equal(DType.BFloat16, Cpu("bf16", Avx512Bf16).AutocastDType);
+        Assert.Null(Cpu("fp32", Avx2).AutocastDType);
+        Assert.False(Cpu("bf16", Avx512Bf16).Fp16);
+        var cudaBf16 = PrecisionChoice.Resolve("bf16", DeviceType.Cuda, Avx2, null, () => true);
+        Assert.Equal(DType.BFloat16, cudaBf16.AutocastDType);   // CUDA bf16: the same autocast path, CUDA's device type
     }
 }

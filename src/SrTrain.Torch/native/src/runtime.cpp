@@ -10,11 +10,17 @@
 
 namespace {
 thread_local std::string last_error;
+thread_local int last_error_kind = 0;
 }
 
-void srt::set_error(const std::string& message) { last_error = message; }
+void srt::set_error(const std::string& message, int kind) {
+  last_error = message;
+  last_error_kind = kind;
+}
 
 SRT_API const char* srt_last_error() { return last_error.c_str(); }
+// What the last error was: 1 out of memory, 0 anything else.
+SRT_API int srt_last_error_kind() { return last_error_kind; }
 
 SRT_API const char* srt_version() { return TORCH_VERSION; }
 

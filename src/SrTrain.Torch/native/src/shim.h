@@ -5,6 +5,7 @@
 #include <ATen/ATen.h>
 #include <torch/csrc/api/include/torch/version.h>
 #include <cstdint>
+#include <new>
 #include <string>
 
 // True when compiling against libtorch MAJOR.MINOR or newer; marks where the API moved
@@ -17,7 +18,8 @@
 typedef at::Tensor* TH;
 
 namespace srt {
-void set_error(const std::string& message);
+// kind: 0 any error, 1 out of memory (c10::OutOfMemoryError, std::bad_alloc); C# raises TorchOutOfMemoryException.
+void set_error(const std::string& message, int kind = 0);
 
 inline at::ScalarType dtype_of(int code) { return static_cast<at::ScalarType>(code); }
 
@@ -36,8 +38,14 @@ inline TH wrap(at::Tensor t) { return new at::Tensor(std::move(t)); }
   try {                                                                        \
     __VA_ARGS__;                                                               \
     return 0;                                                                  \
+  } catch (const c10::OutOfMemoryError& e) {                                   \
+    srt::set_error(e.what_without_backtrace(), 1);                             \
+    return -1;                                                                 \
   } catch (const c10::Error& e) {                                              \
     srt::set_error(e.what_without_backtrace());                                \
+    return -1;                                                                 \
+  } catch (const std::bad_alloc& e) {                                          \
+    srt::set_error(std::string("out of memory (") + e.what() + ")", 1);        \
     return -1;                                                                 \
   } catch (const std::exception& e) {                                          \
     srt::set_error(e.what());                                                  \

@@ -108,10 +108,20 @@ SRT_API int srt_same_storage(TH a, TH b) {
   return a->storage().unsafeGetStorageImpl() == b->storage().unsafeGetStorageImpl() ? 1 : 0;
 }
 
-SRT_API int srt_to(TH a, int dtype, int dt, int di, int copy, TH* out) {
-  SRT_RETURN(a->to(srt::device_of(dt, di), srt::dtype_of(dtype), /*non_blocking=*/false, copy != 0))
+// non_blocking: an asynchronous copy where the source is pinned host memory and the target a CUDA device (ATen
+// copies synchronously otherwise). Freeing the pinned source afterwards is safe: the CUDA host allocator
+// records the copy's stream and reuses the block only once the copy has finished.
+SRT_API int srt_to(TH a, int dtype, int dt, int di, int copy, int non_blocking, TH* out) {
+  SRT_RETURN(a->to(srt::device_of(dt, di), srt::dtype_of(dtype), non_blocking != 0, copy != 0))
 }
 SRT_API int srt_pin_memory(TH a, TH* out) { SRT_RETURN(a->pin_memory()) }
+SRT_API int srt_is_pinned(TH a) {
+  try {
+    return a->is_pinned() ? 1 : 0;
+  } catch (...) {
+    return 0;  // no CUDA: nothing is pinned
+  }
+}
 SRT_API int srt_contiguous(TH a, int channels_last, TH* out) {
   SRT_RETURN(a->contiguous(channels_last ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous))
 }
