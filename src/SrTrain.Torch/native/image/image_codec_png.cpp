@@ -144,7 +144,8 @@ Mat decode_image(const uint8_t* data, int64_t length, int mode) {
     stored = png_get_valid(s.png, s.info, PNG_INFO_tRNS) ? 4 : 3;
   else if (color_type == PNG_COLOR_TYPE_GRAY_ALPHA || color_type == PNG_COLOR_TYPE_RGB_ALPHA)
     stored = 4;
-  const int channels = mode == kGray ? 1 : mode == kUnchanged ? stored : 3;
+  // Like image_codec_opencv.cpp's flags: RGB is IMREAD_COLOR, gray IMREAD_GRAYSCALE, RGBA and unchanged IMREAD_UNCHANGED.
+  const int channels = mode == kGray ? 1 : mode == kRgb ? 3 : stored;
   const int depth = bit_depth == 16 ? k16U : k8U;
   if (!set_transforms(s.png, s.info, bit_depth, color_type, channels)) return Mat();
   if (png_get_rowbytes(s.png, s.info) != static_cast<size_t>(w) * channels * (bit_depth == 16 ? 2 : 1))
