@@ -323,7 +323,7 @@ def main():
     ap.add_argument("--device", default="cuda")
     ap.add_argument("--torch-dir", default=None, help="torch package folder to build libsrtorch against (SRTRAIN_LIBTORCH)")
     ap.add_argument("--dry-run", action="store_true")
-    ap.add_argument("--budget", type=float, default=500, help="seconds for all steps together")
+    ap.add_argument("--budget", type=float, default=540, help="seconds for all steps together")
     ap.add_argument("--precision-smoke", default=None, help="precision of the smoke and resume trainings (default: fp32)")
     ap.add_argument("--only", default=None, help="comma-separated step names or prefixes (build always runs)")
     args = ap.parse_args()
