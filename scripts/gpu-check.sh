@@ -111,6 +111,9 @@ case "${1:-}" in
     python="${SRTRAIN_GPU_PYTHON:-/opt/torch/.venv/bin/python3}"
     [ -x "$python" ] || die "no $python (set SRTRAIN_GPU_PYTHON to a python with torch)"
     torch_dir="$("$python" -c 'import torch, os; print(os.path.dirname(torch.__file__))')"
+    # The venv's cmake and ninja (pip packages) and CUDA's nvcc, wherever PATH did not already have them.
+    export PATH="$PATH:$(dirname "$python"):/usr/local/cuda/bin"
+    command -v cmake >/dev/null || die "no cmake on PATH (nor beside $python)"
     out="${OUT:-$root/.cache/gpu-kit/out}"
     run_kit "$python" cuda --out "$out" --torch-dir "$torch_dir" "$@"
     ;;
