@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Compiles every native shim source (src/SrTrain.Torch/native/src/*.cpp) against Debian 13's
+# Compiles every native shim source (src/SrTrain.Torch/native/src/*.cpp, and the image library's
+# native/image/*.cpp, which needs no libtorch but must stay free of it) against Debian 13's
 # libtorch 2.x headers with `g++ -std=c++17 -fsyntax-only`, so an API that moved between
 # libtorch 1.13 (Debian 12, what the build links) and 2.x (Debian 13, PyTorch's own builds)
 # fails here rather than on a GPU machine. docs/libtorch-versions.md lists the moves found.
@@ -114,14 +115,14 @@ compile_one() {
   name="$(basename "$src" .cpp)"
   if g++ -std=c++17 -fsyntax-only -MD -MF "$LT2_OUT/$name.d" \
       -I"$LT2_ROOT/usr/include" -I"$LT2_ROOT/usr/include/torch/csrc/api/include" \
-      -I/usr/include/opencv4 -Wall -Wno-unused-parameter "$src" >"$LT2_OUT/$name.log" 2>&1; then
+      -I/usr/include/opencv4 -DSRT_IMAGE_OPENCV -Wall -Wno-unused-parameter "$src" >"$LT2_OUT/$name.log" 2>&1; then
     echo ok > "$LT2_OUT/$name.rc"
   else
     echo error > "$LT2_OUT/$name.rc"
   fi
 }
 export -f compile_one
-sources=(src/SrTrain.Torch/native/src/*.cpp)
+sources=(src/SrTrain.Torch/native/src/*.cpp src/SrTrain.Torch/native/image/*.cpp)
 printf '%s\n' "${sources[@]}" | nice xargs -P "$jobs" -I{} bash -c 'compile_one "$1"' _ {}
 
 failed=0 warned=0

@@ -15,10 +15,14 @@ What it keeps from BasicSR 1.4, because a user pays for it on every iteration:
 The VGG weights are random (the same cost as ImageNet's; this machine has none to load) and there is no validation:
 the benchmark's option files have no val section. Nothing is saved.
 
-Usage: /usr/bin/python3 basicsr_train_loop.py -opt FILE [--threads N]
-Prints BasicSR-style log lines; the driver times the whole process.
+Usage: /usr/bin/python3 basicsr_train_loop.py -opt FILE [--threads N] [--device cpu|cuda] [--precision fp32|bf16|fp16]
+Prints BasicSR-style log lines; the driver times the whole process. --device cuda moves the networks and each batch to the
+GPU (BasicSR's feed_data); --precision bf16/fp16 runs the forward passes and losses under torch.autocast on the device
+(fp16 with a GradScaler per optimizer, as PyTorch's AMP recipe does), which BasicSR itself does not have: the reference
+for SrTrain's `precision` option (scripts/gpu-check.sh). On CUDA the last line gives the peak allocated GPU memory.
 """
 import argparse
+import contextlib
 import datetime
 import math
 import os
@@ -110,8 +114,12 @@ def scheduler(optimizer, section):
 
 
 class SRModel:
-    def __init__(self, opt):
+    def __init__(self, opt, device="cpu", precision="fp32"):
         self.opt, train = opt, opt["train"]
+        self.device = torch.device(device)
+        self.amp_dtype = {"fp32": None, "bf16": torch.bfloat16, "fp16": torch.float16}[precision]
+        if precision == "fp16" and self.device.type != "cuda":
+            raise ValueError("--precision fp16 needs --device cuda (CPU autocast has bfloat16 only)")
         self.net_g = build_network(opt["network_g"])
         self.net_g.train()
         self.ema_decay = train.get("ema_decay", 0)
@@ -130,10 +138,38 @@ class SRModel:
             per = dict(train["perceptual_opt"])
             per.pop("type")
             self.cri_perceptual = PerceptualLoss(**per)
+        self.net_g.to(self.device)
+        if self.ema_decay > 0:
+            self.net_g_ema.to(self.device)
+        if self.cri_perceptual is not None:
+            self.cri_perceptual.to(self.device)
         self.optimizer_g = adam([p for p in self.net_g.parameters() if p.requires_grad], train["optim_g"])
+        self.scaler_g = self.grad_scaler()
         self.optimizers = [self.optimizer_g]
         self.schedulers = [scheduler(self.optimizer_g, train["scheduler"])]
         self.log_dict = OrderedDict()
+
+    def grad_scaler(self):
+        if self.amp_dtype != torch.float16:
+            return None
+        return torch.amp.GradScaler("cuda") if hasattr(torch, "amp") and hasattr(torch.amp, "GradScaler") else torch.cuda.amp.GradScaler()
+
+    def autocast(self):
+        if self.amp_dtype is None:
+            return contextlib.nullcontext()  # fp32: no autocast object at all (CPU autocast warns about a float32 dtype)
+        return torch.autocast(device_type=self.device.type, dtype=self.amp_dtype)
+
+    @staticmethod
+    def backward(loss, scaler):
+        (scaler.scale(loss) if scaler is not None else loss).backward()
+
+    @staticmethod
+    def step(optimizer, scaler):
+        if scaler is None:
+            optimizer.step()
+        else:
+            scaler.step(optimizer)
+            scaler.update()
 
     def model_ema(self, decay):
         net_g_params = dict(self.net_g.named_parameters())
@@ -153,7 +189,7 @@ class SRModel:
         return [g["lr"] for g in self.optimizers[0].param_groups]
 
     def feed_data(self, data):
-        self.lq, self.gt = data["lq"], data["gt"]
+        self.lq, self.gt = data["lq"].to(self.device), data["gt"].to(self.device)
 
     def reduce_loss_dict(self, loss_dict):
         with torch.no_grad():
@@ -161,34 +197,37 @@ class SRModel:
 
     def optimize_parameters(self, current_iter):
         self.optimizer_g.zero_grad()
-        self.output = self.net_g(self.lq)
-        l_total, loss_dict = 0, OrderedDict()
-        if self.cri_pix:
-            l_pix = self.cri_pix(self.output, self.gt)
-            l_total += l_pix
-            loss_dict["l_pix"] = l_pix
-        if self.cri_perceptual:
-            l_percep, _ = self.cri_perceptual(self.output, self.gt)
-            l_total += l_percep
-            loss_dict["l_percep"] = l_percep
-        l_total.backward()
-        self.optimizer_g.step()
+        with self.autocast():
+            self.output = self.net_g(self.lq)
+            l_total, loss_dict = 0, OrderedDict()
+            if self.cri_pix:
+                l_pix = self.cri_pix(self.output, self.gt)
+                l_total += l_pix
+                loss_dict["l_pix"] = l_pix
+            if self.cri_perceptual:
+                l_percep, _ = self.cri_perceptual(self.output, self.gt)
+                l_total += l_percep
+                loss_dict["l_percep"] = l_percep
+        self.backward(l_total, self.scaler_g)
+        self.step(self.optimizer_g, self.scaler_g)
         self.log_dict = self.reduce_loss_dict(loss_dict)
         if self.ema_decay > 0:
             self.model_ema(decay=self.ema_decay)
 
 
 class ESRGANModel(SRModel):
-    def __init__(self, opt):
-        super().__init__(opt)
+    def __init__(self, opt, device="cpu", precision="fp32"):
+        super().__init__(opt, device, precision)
         train = opt["train"]
         self.net_d = build_network(opt["network_d"])
+        self.net_d.to(self.device)
         self.net_d.train()
         gan = dict(train["gan_opt"])
         gan.pop("type")
         self.cri_gan = GANLoss(**gan)
         self.net_d_iters, self.net_d_init_iters = train.get("net_d_iters", 1), train.get("net_d_init_iters", 0)
         self.optimizer_d = adam(self.net_d.parameters(), train["optim_d"])
+        self.scaler_d = self.grad_scaler()
         self.optimizers.append(self.optimizer_d)
         self.schedulers.append(scheduler(self.optimizer_d, train["scheduler"]))
 
@@ -196,37 +235,41 @@ class ESRGANModel(SRModel):
         for p in self.net_d.parameters():
             p.requires_grad = False
         self.optimizer_g.zero_grad()
-        self.output = self.net_g(self.lq)
+        with self.autocast():
+            self.output = self.net_g(self.lq)
         l_g_total, loss_dict = 0, OrderedDict()
         if current_iter % self.net_d_iters == 0 and current_iter > self.net_d_init_iters:
-            if self.cri_pix:
-                l_g_pix = self.cri_pix(self.output, self.gt)
-                l_g_total += l_g_pix
-                loss_dict["l_g_pix"] = l_g_pix
-            if self.cri_perceptual:
-                l_g_percep, _ = self.cri_perceptual(self.output, self.gt)
-                l_g_total += l_g_percep
-                loss_dict["l_g_percep"] = l_g_percep
-            real_d_pred = self.net_d(self.gt).detach()
-            fake_g_pred = self.net_d(self.output)
-            l_g_real = self.cri_gan(real_d_pred - torch.mean(fake_g_pred), False, is_disc=False)
-            l_g_fake = self.cri_gan(fake_g_pred - torch.mean(real_d_pred), True, is_disc=False)
-            l_g_gan = (l_g_real + l_g_fake) / 2
-            l_g_total += l_g_gan
-            loss_dict["l_g_gan"] = l_g_gan
-            l_g_total.backward()
-            self.optimizer_g.step()
+            with self.autocast():
+                if self.cri_pix:
+                    l_g_pix = self.cri_pix(self.output, self.gt)
+                    l_g_total += l_g_pix
+                    loss_dict["l_g_pix"] = l_g_pix
+                if self.cri_perceptual:
+                    l_g_percep, _ = self.cri_perceptual(self.output, self.gt)
+                    l_g_total += l_g_percep
+                    loss_dict["l_g_percep"] = l_g_percep
+                real_d_pred = self.net_d(self.gt).detach()
+                fake_g_pred = self.net_d(self.output)
+                l_g_real = self.cri_gan(real_d_pred - torch.mean(fake_g_pred), False, is_disc=False)
+                l_g_fake = self.cri_gan(fake_g_pred - torch.mean(real_d_pred), True, is_disc=False)
+                l_g_gan = (l_g_real + l_g_fake) / 2
+                l_g_total += l_g_gan
+                loss_dict["l_g_gan"] = l_g_gan
+            self.backward(l_g_total, self.scaler_g)
+            self.step(self.optimizer_g, self.scaler_g)
         for p in self.net_d.parameters():
             p.requires_grad = True
         self.optimizer_d.zero_grad()
-        fake_d_pred = self.net_d(self.output).detach()
-        real_d_pred = self.net_d(self.gt)
-        l_d_real = self.cri_gan(real_d_pred - torch.mean(fake_d_pred), True, is_disc=True) * 0.5
-        l_d_real.backward()
-        fake_d_pred = self.net_d(self.output.detach())
-        l_d_fake = self.cri_gan(fake_d_pred - torch.mean(real_d_pred.detach()), False, is_disc=True) * 0.5
-        l_d_fake.backward()
-        self.optimizer_d.step()
+        with self.autocast():
+            fake_d_pred = self.net_d(self.output).detach()
+            real_d_pred = self.net_d(self.gt)
+            l_d_real = self.cri_gan(real_d_pred - torch.mean(fake_d_pred), True, is_disc=True) * 0.5
+        self.backward(l_d_real, self.scaler_d)
+        with self.autocast():
+            fake_d_pred = self.net_d(self.output.detach())
+            l_d_fake = self.cri_gan(fake_d_pred - torch.mean(real_d_pred.detach()), False, is_disc=True) * 0.5
+        self.backward(l_d_fake, self.scaler_d)
+        self.step(self.optimizer_d, self.scaler_d)
         loss_dict["l_d_real"], loss_dict["l_d_fake"] = l_d_real, l_d_fake
         loss_dict["out_d_real"], loss_dict["out_d_fake"] = torch.mean(real_d_pred.detach()), torch.mean(fake_d_pred.detach())
         self.log_dict = self.reduce_loss_dict(loss_dict)
@@ -261,6 +304,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("-opt", required=True)
     ap.add_argument("--threads", type=int, default=0)
+    ap.add_argument("--device", default="cpu")
+    ap.add_argument("--precision", default="fp32", choices=["fp32", "bf16", "fp16"])
     args = ap.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -285,7 +330,7 @@ def main():
     print(f"Training statistics: samples {len(train_set)}, ratio {ratio}, batch {batch}, workers {workers}, "
           f"iters per epoch {per_epoch}, total epochs {total_epochs}, iters {total_iters}", flush=True)
 
-    model = {"SRModel": SRModel, "ESRGANModel": ESRGANModel}[opt.get("model_type", "SRModel")](opt)
+    model = {"SRModel": SRModel, "ESRGANModel": ESRGANModel}[opt.get("model_type", "SRModel")](opt, args.device, args.precision)
     msg_logger = MessageLogger(opt)
     print_freq = opt["logger"]["print_freq"]
     warmup = opt["train"].get("warmup_iter", -1)
@@ -314,6 +359,9 @@ def main():
             train_data = next(prefetcher, None)
         if current_iter > total_iters:
             break
+    if model.device.type == "cuda":
+        torch.cuda.synchronize(model.device)
+        print(f"peak_gpu_memory_mib: {torch.cuda.max_memory_allocated(model.device) / 2 ** 20:.0f}", flush=True)
     print("End of training.", flush=True)
 
 

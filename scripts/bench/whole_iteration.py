@@ -13,10 +13,15 @@ Usage: /usr/bin/python3 whole_iteration.py --bench NAME --srtrain "dotnet .../sr
                                            [--lengths SHORT,LONG] [--quick] [--work DIR] [--json OUT]
 --quick (or SRTRAIN_BENCH_QUICK=1): one block per network, 2 images of 192px, batch 2, lengths 1,2, one round: checks
 that the whole path runs in seconds; its figures mean nothing. Run through scripts/bench.sh --only NAME.
+On a GPU (scripts/gpu-check.sh): --device cuda trains both sides there (srtrain: device cuda, num_gpu 1), --precision
+fp32|bf16|fp16 overrides the name's (both sides: SrTrain's `precision`, the reference's autocast), --batch / --gt-size /
+--workers / --images change the data; the report adds each side's peak GPU memory: the device's used memory above its
+idle level (nvidia-smi, sampled with the PSS) and what each side logs itself (the reference's max_memory_allocated).
 """
 import argparse
 import json
 import os
+import re
 import shlex
 import statistics
 import subprocess
@@ -75,18 +80,19 @@ def make_data(root, count, size, scale=4, seed=0):
 
 # ---------------------------------------------------------------- option files
 
-def option_file(work, config, side, iters, bf16, data, threads, print_freq, quick):
+def option_file(work, config, side, iters, bf16, data, threads, print_freq, quick, run=None):
     """The official file with what a benchmark changes: the generated data, batch 4 / gt 128 / 2 workers, no
     validation, no checkpoints, no TensorBoard, no pretrained generator, this run's length."""
     with open(os.path.join(ROOT, CONFIGS[config])) as f:
         opt = yaml.safe_load(f)
     gt_dir, lq_dir = data
     name = f"bench_{config}{'_bf16' if bf16 else ''}_{side}_{iters}"
+    run = run or {}
     opt["name"] = name
     opt["manual_seed"] = 0
     train = opt["datasets"]["train"]
-    train.update(dataroot_gt=gt_dir, dataroot_lq=lq_dir, meta_info_file=None, gt_size=128,
-                 batch_size_per_gpu=2 if quick else 4, num_worker_per_gpu=2)
+    train.update(dataroot_gt=gt_dir, dataroot_lq=lq_dir, meta_info_file=None, gt_size=run.get("gt_size") or 128,
+                 batch_size_per_gpu=run.get("batch") or (2 if quick else 4), num_worker_per_gpu=run.get("workers") or 2)
     opt["datasets"] = {"train": train}
     opt.pop("val", None)
     opt["train"]["total_iter"] = iters
@@ -95,7 +101,9 @@ def option_file(work, config, side, iters, bf16, data, threads, print_freq, quic
     if quick:
         opt["network_g"]["num_block"] = 1
     if side == "srtrain":
-        opt.update(device="cpu", num_threads=threads, precision="bf16" if bf16 else "fp32")
+        device = run.get("device", "cpu")
+        opt.update(device=device, num_gpu=0 if device == "cpu" else 1, num_threads=threads,
+                   precision=run.get("precision") or ("bf16" if bf16 else "fp32"))
         opt["path"]["root"] = work
         if "perceptual_opt" in opt["train"]:
             opt["train"]["perceptual_opt"]["vgg_pretrained"] = False   # random VGG: same cost, no weights file needed
@@ -133,14 +141,46 @@ def pss_kib(pid):
     return 0
 
 
-def run(cmd, env, log_path, expect):
+def gpu_used_mib():
+    """Used memory of GPU 0 (MiB, nvidia-smi), or None without one."""
+    try:
+        out = subprocess.run(["nvidia-smi", "--query-gpu=memory.used", "--format=csv,noheader,nounits", "-i", "0"],
+                             capture_output=True, text=True, timeout=5)
+        return float(out.stdout.split()[0]) if out.returncode == 0 else None
+    except (OSError, ValueError, IndexError, subprocess.SubprocessError):
+        return None
+
+
+# What a side logs about its own peak GPU memory: the reference's last line, SrTrain's log (any "peak ... N MiB/GiB").
+LOGGED_PEAK = [re.compile(r"peak_gpu_memory_mib: ([0-9.]+)"),
+               re.compile(r"peak[^\n]*?([0-9]+(?:\.[0-9]+)?) ?(MiB|GiB|MB|GB)", re.IGNORECASE)]
+
+
+def logged_peak_mib(text):
+    for pattern in LOGGED_PEAK:
+        found = pattern.findall(text)
+        if found:
+            last = found[-1]
+            value, unit = (last, "MiB") if isinstance(last, str) else last
+            return float(value) * (1024 if unit.upper().startswith("G") else 1)
+    return None
+
+
+GPU_PEAKS = {}   # log path -> (device memory above idle, logged peak), filled by run() on a GPU
+
+
+def run(cmd, env, log_path, expect, gpu=False):
     """Runs cmd to its end; returns (wall seconds, peak PSS of its process tree in MiB)."""
     peak = 0
+    idle = gpu_used_mib() if gpu else None
+    gpu_peak = 0.0
     with open(log_path, "w") as log:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
         while proc.poll() is None:
             peak = max(peak, sum(pss_kib(p) for p in tree(proc.pid)))
+            if idle is not None:
+                gpu_peak = max(gpu_peak, (gpu_used_mib() or idle) - idle)
             time.sleep(0.2)
         wall = time.perf_counter() - start
     with open(log_path) as f:
@@ -148,6 +188,8 @@ def run(cmd, env, log_path, expect):
     if proc.returncode != 0 or expect not in text:
         raise SystemExit(f"whole_iteration: {' '.join(cmd)} failed (exit {proc.returncode}, "
                          f"{'no' if expect not in text else 'with'} '{expect}' lines); see {log_path}")
+    if gpu:
+        GPU_PEAKS[log_path] = (gpu_peak if idle is not None else None, logged_peak_mib(text))
     return wall, peak / 1024
 
 
@@ -162,23 +204,37 @@ def main():
     ap.add_argument("--quick", action="store_true", default=os.environ.get("SRTRAIN_BENCH_QUICK") == "1")
     ap.add_argument("--work", default=None)
     ap.add_argument("--json", default=None)
+    ap.add_argument("--device", default="cpu", help="cpu or cuda (both sides)")
+    ap.add_argument("--precision", default=None, choices=["fp32", "bf16", "fp16"], help="overrides the name's (_bf16)")
+    ap.add_argument("--batch", type=int, default=None, help="batch size (default 4; quick 2)")
+    ap.add_argument("--gt-size", type=int, default=None, help="GT crop (default 128)")
+    ap.add_argument("--workers", type=int, default=None, help="loader workers per side (default 2)")
+    ap.add_argument("--images", default=None, help="COUNT,SIZE of the generated GT images (default 32,480; quick 2,192)")
     args = ap.parse_args()
     config, bf16 = parse_name(args.bench)
+    precision = args.precision or ("bf16" if bf16 else "fp32")
+    bf16 = precision == "bf16"
+    gpu = args.device != "cpu"
+    run_opts = {"device": args.device, "precision": precision, "batch": args.batch, "gt_size": args.gt_size,
+                "workers": args.workers}
     short, long_ = [int(x) for x in (args.lengths or ("1,2" if args.quick else "10,30")).split(",")]
     if not 0 < short < long_:
         raise SystemExit(f"whole_iteration: --lengths needs 0 < SHORT < LONG, got {short},{long_}")
     rounds = 1 if args.quick and args.rounds == 3 else args.rounds
-    print_freq = 1 if args.quick else 10
+    print_freq = 1 if args.quick else min(10, short)  # every run must log at least one "iter:" line
     work = args.work or tempfile.mkdtemp(prefix=f"srtrain-bench-{args.bench}-")
     os.makedirs(work, exist_ok=True)
     data_root = os.path.join(tempfile.gettempdir(), "srtrain-bench-data")
-    data = make_data(data_root + ("-quick" if args.quick else ""), 2 if args.quick else 32, 192 if args.quick else 480)
+    count, size = [int(v) for v in (args.images or ("2,192" if args.quick else "32,480")).split(",")]
+    data = make_data(f"{data_root}-{count}x{size}", count, size)
     env = dict(os.environ, OMP_WAIT_POLICY=os.environ.get("OMP_WAIT_POLICY", "PASSIVE"), OMP_NUM_THREADS=str(args.threads))
     sides = {
         "srtrain": lambda n: shlex.split(args.srtrain) + ["train", "-opt", option_file(
-            work, config, "srtrain", n, bf16, data, args.threads, print_freq, args.quick)],
+            work, config, "srtrain", n, bf16, data, args.threads, print_freq, args.quick, run_opts)],
         "reference": lambda n: [args.python, os.path.join(HERE, "basicsr_train_loop.py"), "--threads", str(args.threads),
-                                "-opt", option_file(work, config, "reference", n, False, data, args.threads, print_freq, args.quick)],
+                                "--device", args.device, "--precision", precision,
+                                "-opt", option_file(work, config, "reference", n, False, data, args.threads, print_freq, args.quick,
+                                                    run_opts)],
     }
     expect = {"srtrain": "iter:", "reference": "iter:"}
     results, peaks = [], {"srtrain": 0.0, "reference": 0.0}
@@ -187,7 +243,7 @@ def main():
         walls = {s: {} for s in order}
         for n in (short, long_):
             for side in order:
-                wall, peak = run(sides[side](n), env, os.path.join(work, f"round{r + 1}_{side}_{n}.log"), expect[side])
+                wall, peak = run(sides[side](n), env, os.path.join(work, f"round{r + 1}_{side}_{n}.log"), expect[side], gpu)
                 walls[side][n] = wall
                 peaks[side] = max(peaks[side], peak)
         per_iter = {s: (walls[s][long_] - walls[s][short]) / (long_ - short) for s in order}
@@ -203,7 +259,8 @@ def main():
               file=sys.stderr, flush=True)
     ratios = [x["ratio"] for x in results if x["ratio"] is not None]
     report = {
-        "name": args.bench, "option_file": CONFIGS[config], "precision_srtrain": "bf16" if bf16 else "fp32",
+        "name": args.bench, "option_file": CONFIGS[config], "precision_srtrain": precision, "precision_reference": precision,
+        "device": args.device, "batch": args.batch or (2 if args.quick else 4), "gt_size": args.gt_size or 128,
         "threads": args.threads, "lengths": [short, long_], "quick": args.quick, "work": work,
         "rounds": results,
         "ratios": [x["ratio"] for x in results],
@@ -212,6 +269,13 @@ def main():
         "reference_s_per_iter": statistics.median(x["reference_s_per_iter"] for x in results),
         "srtrain_peak_pss_mib": peaks["srtrain"], "reference_peak_pss_mib": peaks["reference"],
     }
+    if gpu:
+        for side in ("srtrain", "reference"):
+            mine = [v for k, v in GPU_PEAKS.items() if os.path.basename(k).split("_")[1] == side]
+            device_peaks = [d for d, _ in mine if d is not None]
+            logged = [lp for _, lp in mine if lp is not None]
+            report[f"{side}_peak_gpu_mib_device"] = max(device_peaks) if device_peaks else None
+            report[f"{side}_peak_gpu_mib_logged"] = max(logged) if logged else None
     text = json.dumps(report, indent=1)
     if args.json:
         with open(args.json, "w") as f:

@@ -25,6 +25,7 @@ public static class Program
         prepare.Subcommands.Add(PrepareDiv2kCommand.Create());
         root.Subcommands.Add(prepare);
         root.Subcommands.Add(VersionCommand());
+        root.Subcommands.Add(ParityCheckCommand.Create()); // hidden: the GPU check kit's op parity (docs/gpu-check.md)
         try
         {
             // Our own handler below turns the errors a user can fix into one line, not a stack trace.

@@ -3,8 +3,8 @@ using SrTrain.Torch.Interop;
 
 namespace SrTrain.Torch;
 
-/// <summary>OpenCV image codecs of the native shim, on HWC float32 buffers in [0, 1] with RGB(A)
-/// channel order (OpenCV's BGR is swapped natively). SrTrain.Data's <c>ImageIO</c> builds on it; file
+/// <summary>Image codecs of the native image library (libsrimage: OpenCV's codecs, or libpng alone in its PNG-only
+/// build), on HWC float32 buffers in [0, 1] with RGB(A) channel order (OpenCV's BGR is swapped natively). SrTrain.Data's <c>ImageIO</c> builds on it; file
 /// access stays in .NET so that I/O errors name the file.</summary>
 public static class ImageCodec
 {
@@ -21,11 +21,11 @@ public static class ImageCodec
     {
         nint img;
         fixed (byte* p = encoded)
-            Native.Check(Native.srt_image_decode(p, encoded.Length, mode, out img, out height, out width, out channels, out bits));
+            Native.CheckImage(Native.srt_image_decode(p, encoded.Length, mode, out img, out height, out width, out channels, out bits));
         try
         {
             var data = new float[(long)height * width * channels];
-            fixed (float* d = data) Native.Check(Native.srt_image_to_float(img, d, data.LongLength));
+            fixed (float* d = data) Native.CheckImage(Native.srt_image_to_float(img, d, data.LongLength));
             return data;
         }
         finally
@@ -41,7 +41,7 @@ public static class ImageCodec
         nint img;
         int height, width, channels, bits;
         fixed (byte* p = encoded)
-            Native.Check(Native.srt_image_decode(p, encoded.Length, mode, out img, out height, out width, out channels, out bits));
+            Native.CheckImage(Native.srt_image_decode(p, encoded.Length, mode, out img, out height, out width, out channels, out bits));
         return new DecodedImage(img, height, width, channels, bits);
     }
 
@@ -56,7 +56,7 @@ public static class ImageCodec
         nint img;
         int width, bits;
         fixed (byte* p = encoded)
-            Native.Check(Native.srt_png_decode_rows(p, encoded.Length, rows, out img, out fullHeight, out width, out bits));
+            Native.CheckImage(Native.srt_png_decode_rows(p, encoded.Length, rows, out img, out fullHeight, out width, out bits));
         return img == 0 ? null : new DecodedImage(img, rows, width, 3, bits);
     }
 
@@ -71,7 +71,7 @@ public static class ImageCodec
         nint buffer;
         long length;
         fixed (float* s = hwc)
-            Native.Check(Native.srt_image_encode(extension, s, height, width, channels, bits, quality, compression, out buffer, out length));
+            Native.CheckImage(Native.srt_image_encode(extension, s, height, width, channels, bits, quality, compression, out buffer, out length));
         try
         {
             return new ReadOnlySpan<byte>((void*)buffer, checked((int)length)).ToArray();
@@ -109,14 +109,14 @@ public sealed class DecodedImage : IDisposable
     public unsafe void CropToFloat(int top, int left, int height, int width, Span<float> destination)
     {
         fixed (float* d = destination)
-            Native.Check(Codec.srt_image_crop_to_float(Handle, top, left, height, width, d, destination.Length));
+            Native.CheckImage(Codec.srt_image_crop_to_float(Handle, top, left, height, width, d, destination.Length));
     }
 
     /// <summary>Copies the stored values (RGB(A) order, <see cref="BytesPerValue"/> bytes each, native endianness)
     /// into <paramref name="destination"/>.</summary>
     public unsafe void CopyRaw(Span<byte> destination)
     {
-        fixed (byte* d = destination) Native.Check(Codec.srt_image_to_raw(Handle, d, destination.Length));
+        fixed (byte* d = destination) Native.CheckImage(Codec.srt_image_to_raw(Handle, d, destination.Length));
     }
 
     private nint Handle => handle != 0 ? handle : throw new ObjectDisposedException(nameof(DecodedImage));
@@ -136,7 +136,7 @@ public sealed class DecodedImage : IDisposable
     // The exports added for held images (next to Native.Image's decode/encode).
     private static unsafe class Codec
     {
-        [DllImport(Native.Lib)] internal static extern int srt_image_crop_to_float(nint img, int top, int left, int h, int w, float* dst, long count);
-        [DllImport(Native.Lib)] internal static extern int srt_image_to_raw(nint img, byte* dst, long bytes);
+        [DllImport(Native.ImageLib)] internal static extern int srt_image_crop_to_float(nint img, int top, int left, int h, int w, float* dst, long count);
+        [DllImport(Native.ImageLib)] internal static extern int srt_image_to_raw(nint img, byte* dst, long bytes);
     }
 }

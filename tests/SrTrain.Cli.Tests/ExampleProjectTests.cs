@@ -33,6 +33,7 @@ public sealed class ExampleProjectTests
         Run("dotnet", project, ["build", "-c", "Release", "-nologo", "-v", "quiet", $"-p:SrTrainVersion={version}"]);
         var output = Path.Combine(project, "bin", "Release", "net10.0");
         Assert.True(File.Exists(Path.Combine(output, "runtimes", "linux-x64", "native", "libsrtorch.so")), "the native shim came with the package");
+        Assert.True(File.Exists(Path.Combine(output, "runtimes", "linux-x64", "native", "libsrimage.so")), "the native image library came with the package");
         Assert.False(File.Exists(Path.Combine(output, "SrTrain.Cli.dll")), "the example must not depend on the CLI");
 
         var data = new SmokeData(scale: 2, trainImages: 3, valImages: 1, hrSize: 48);

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace SrTrain.Torch.Interop;
 
-/// <summary>P/Invoke declarations of the native shim (libsrtorch.so). Every export that can
+/// <summary>P/Invoke declarations of the native shim (libsrtorch.so; image codecs: libsrimage.so, Native.Image.cs). Every export that can
 /// fail returns 0 or -1; <see cref="Check"/> turns -1 into a <see cref="TorchException"/>.</summary>
 internal static unsafe partial class Native
 {

@@ -5,7 +5,7 @@
 // same values: libpng is the library OpenCV itself decodes PNGs with, and only layouts that need no
 // transform beyond those OpenCV applies identically are taken here (see eligible()); anything else
 // returns no image and the caller decodes with OpenCV.
-#include "shim.h"
+#include "image_shim.h"
 #include "image_decoded.h"
 
 #include <png.h>
@@ -120,7 +120,7 @@ struct ReadStructs {
 // (no error) when the file is not a PNG this path takes, and the caller decodes it with OpenCV.
 SRT_API int srt_png_decode_rows(const uint8_t* data, int64_t length, int rows, void** img, int* height, int* width,
                                 int* bits) {
-  SRT_GUARD({
+  SRT_IMAGE_GUARD({
     *img = nullptr;
     if (length < 8 || png_sig_cmp(data, 0, 8) != 0) return 0;
     if (rows <= 0) throw std::runtime_error("png_decode_rows: rows must be positive, got " + std::to_string(rows));
@@ -147,11 +147,11 @@ SRT_API int srt_png_decode_rows(const uint8_t* data, int64_t length, int rows, v
       throw std::runtime_error("png_decode_rows: " + std::to_string(rows) + " rows asked of a " + std::to_string(h) +
                                "-row image");
     if (!set_transforms(s.png, s.info, bit_depth, color_type)) throw std::runtime_error(error.message);
-    const int depth = bit_depth == 16 ? CV_16U : CV_8U;
+    const int depth = bit_depth == 16 ? srt::k16U : srt::k8U;
     if (png_get_rowbytes(s.png, s.info) != static_cast<size_t>(w) * 3 * (bit_depth / 8))
       throw std::runtime_error("libpng: unexpected row size after the RGB transforms");
 
-    cv::Mat mat(rows, static_cast<int>(w), CV_MAKETYPE(depth, 3));
+    srt::Mat mat(rows, static_cast<int>(w), srt::make_type(depth, 3));
     std::vector<png_bytep> pointers(static_cast<size_t>(rows));
     for (int y = 0; y < rows; ++y) pointers[y] = mat.ptr<png_byte>(y);
     if (!read_rows(s.png, pointers.data(), rows)) throw std::runtime_error(error.message);

@@ -1,6 +1,7 @@
-// A decoded image held natively between decode and conversion (image_io.cpp, png_rows.cpp).
+// A decoded image held natively between decode and conversion (image_io.cpp, png_rows.cpp, image_codec_*.cpp).
 #pragma once
-#include <opencv2/core.hpp>
+#include "image_mat.h"
+
 #include <stdexcept>
 #include <vector>
 
@@ -13,7 +14,7 @@ enum Mode { kRgb = 0, kRgba = 1, kGray = 2, kUnchanged = 3 };
 // libpng's row decoder (png_rows.cpp) stores RGB already: `rgb_order` says so. `mat` may hold
 // only the top rows of the image (a partial decode); crops are checked against mat.rows.
 struct Decoded {
-  cv::Mat mat;
+  Mat mat;
   int mode;
   bool rgb_order = false;
   int out_channels() const {

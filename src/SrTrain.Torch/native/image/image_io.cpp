@@ -1,29 +1,38 @@
-// Image codecs through OpenCV: decode from memory into a held cv::Mat (RGB channel order),
-// convert it into a caller-provided HWC float32 buffer, and encode HWC float32 RGB to a file
-// format in memory. File access stays in .NET so that I/O errors name the file there.
-#include "shim.h"
+// Image conversion and the codec-independent half of image I/O: decode from memory into a held image (RGB channel
+// order), convert it into a caller-provided HWC float32 buffer, and quantise HWC float32 RGB for encoding. The codecs
+// themselves are image_codec_opencv.cpp (the default build: every format OpenCV reads) or image_codec_png.cpp (the
+// PNG-only build, libpng alone). File access stays in .NET so that I/O errors name the file there.
+#include "image_shim.h"
+#include "image_codec.h"
 #include "image_decoded.h"
 
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <type_traits>
-#include <opencv2/core.hpp>
-#include <opencv2/imgcodecs.hpp>
-#include <opencv2/imgproc.hpp>
 #include <stdexcept>
 #include <vector>
 
 namespace {
+thread_local std::string last_error;
+}
+
+void srt::set_image_error(const std::string& message) { last_error = message; }
+
+SRT_API const char* srt_image_last_error() { return last_error.c_str(); }
+
+namespace {
 using srt::Decoded;
+using srt::Mat;
 using srt::kGray;
 using srt::kRgb;
 
-int depth_bits(int cv_depth) {
-  switch (cv_depth) {
-    case CV_8U: return 8;
-    case CV_16U: return 16;
-    case CV_32F: return 32;
+int depth_bits(int depth) {
+  switch (depth) {
+    case srt::k8U: return 8;
+    case srt::k16U: return 16;
+    case srt::k32F: return 32;
     default: throw std::runtime_error("unsupported pixel depth (only 8-bit, 16-bit and float32 images are read)");
   }
 }
@@ -33,7 +42,7 @@ int depth_bits(int cv_depth) {
 // 480x480 tile's cost at its decode: a 128x128 patch is 1/14 of the float conversion.
 template <typename T>
 void convert(const Decoded& d, float* dst, const float* lut, float divisor, int top, int left, int h, int w) {
-  const cv::Mat& m = d.mat;
+  const Mat& m = d.mat;
   const int c = m.channels(), oc = d.out_channels();
   const std::vector<int> map = d.channel_map();
   for (int y = 0; y < h; ++y) {
@@ -66,7 +75,7 @@ void convert(const Decoded& d, float* dst, const float* lut, float divisor, int 
 // decode-once cache keeps these, 4x smaller than floats for 8-bit images.
 template <typename T>
 void copy_raw(const Decoded& d, T* dst) {
-  const cv::Mat& m = d.mat;
+  const Mat& m = d.mat;
   const int c = m.channels(), oc = d.out_channels();
   const std::vector<int> map = d.channel_map();
   const T opaque = std::is_same<T, float>::value ? T(1) : std::numeric_limits<T>::max();
@@ -88,18 +97,14 @@ const float* lut8() {
 }
 }  // namespace
 
-// Decodes an encoded image (PNG, JPEG, WebP, BMP, TIFF, ...) held in memory. On success *img
+// Decodes an encoded image (PNG, JPEG, WebP, BMP, TIFF, ...; PNG alone in the PNG-only build) held in memory. On success *img
 // is an opaque decoded image that the caller converts with srt_image_to_float and
 // frees with srt_image_free.
 SRT_API int srt_image_decode(const uint8_t* data, int64_t length, int mode, void** img, int* height, int* width,
                              int* channels, int* bits) {
-  SRT_GUARD({
+  SRT_IMAGE_GUARD({
     *img = nullptr;
-    cv::Mat buffer(1, static_cast<int>(length), CV_8U, const_cast<uint8_t*>(data));
-    int flags = mode == kGray ? (cv::IMREAD_GRAYSCALE | cv::IMREAD_ANYDEPTH)
-                : mode == kRgb ? (cv::IMREAD_COLOR | cv::IMREAD_ANYDEPTH)
-                               : cv::IMREAD_UNCHANGED;
-    cv::Mat decoded = cv::imdecode(buffer, flags);
+    Mat decoded = srt::decode_image(data, length, mode);
     if (decoded.empty()) throw std::runtime_error("not a readable image (corrupt, truncated or unsupported format)");
     int b = depth_bits(decoded.depth());
     int c = decoded.channels();
@@ -116,9 +121,9 @@ SRT_API int srt_image_decode(const uint8_t* data, int64_t length, int mode, void
 // Writes rows [top, top+h) x columns [left, left+w) of the decoded image as HWC float32: 8-bit / 255,
 // 16-bit / 65535, float32 as stored. The whole image is top = left = 0, h = rows, w = cols.
 SRT_API int srt_image_crop_to_float(void* img, int top, int left, int h, int w, float* dst, int64_t count) {
-  SRT_GUARD({
+  SRT_IMAGE_GUARD({
     const Decoded& d = *static_cast<Decoded*>(img);
-    const cv::Mat& m = d.mat;
+    const Mat& m = d.mat;
     if (top < 0 || left < 0 || h <= 0 || w <= 0 || top + h > m.rows || left + w > m.cols)
       throw std::runtime_error("crop " + std::to_string(h) + "x" + std::to_string(w) + " at (" + std::to_string(top) + ", " +
                                std::to_string(left) + ") is outside the " + std::to_string(m.rows) + "x" +
@@ -128,29 +133,29 @@ SRT_API int srt_image_crop_to_float(void* img, int top, int left, int h, int w, 
       throw std::runtime_error("image_to_float: buffer has " + std::to_string(count) + " floats, the crop needs " +
                                std::to_string(need));
     switch (m.depth()) {
-      case CV_8U: convert<uint8_t>(d, dst, lut8(), 255.0f, top, left, h, w); break;
-      case CV_16U: convert<uint16_t>(d, dst, nullptr, 65535.0f, top, left, h, w); break;
+      case srt::k8U: convert<uint8_t>(d, dst, lut8(), 255.0f, top, left, h, w); break;
+      case srt::k16U: convert<uint16_t>(d, dst, nullptr, 65535.0f, top, left, h, w); break;
       default: convert<float>(d, dst, nullptr, 1.0f, top, left, h, w); break;
     }
   })
 }
 
 SRT_API int srt_image_to_float(void* img, float* dst, int64_t count) {
-  const cv::Mat& m = static_cast<Decoded*>(img)->mat;
+  const Mat& m = static_cast<Decoded*>(img)->mat;
   return srt_image_crop_to_float(img, 0, 0, m.rows, m.cols, dst, count);
 }
 
 // Copies the stored values (1, 2 or 4 bytes each, by `bits`) in RGB(A) order into `dst`.
 SRT_API int srt_image_to_raw(void* img, void* dst, int64_t bytes) {
-  SRT_GUARD({
+  SRT_IMAGE_GUARD({
     const Decoded& d = *static_cast<Decoded*>(img);
-    const cv::Mat& m = d.mat;
+    const Mat& m = d.mat;
     int64_t need = static_cast<int64_t>(m.rows) * m.cols * d.out_channels() * static_cast<int64_t>(m.elemSize1());
     if (need != bytes)
       throw std::runtime_error("image_to_raw: buffer has " + std::to_string(bytes) + " bytes, image needs " + std::to_string(need));
     switch (m.depth()) {
-      case CV_8U: copy_raw<uint8_t>(d, static_cast<uint8_t*>(dst)); break;
-      case CV_16U: copy_raw<uint16_t>(d, static_cast<uint16_t*>(dst)); break;
+      case srt::k8U: copy_raw<uint8_t>(d, static_cast<uint8_t*>(dst)); break;
+      case srt::k16U: copy_raw<uint16_t>(d, static_cast<uint16_t*>(dst)); break;
       default: copy_raw<float>(d, static_cast<float*>(dst)); break;
     }
   })
@@ -164,7 +169,7 @@ SRT_API void srt_image_free(void* img) { delete static_cast<Decoded*>(img); }
 // srt_image_buffer_free.
 SRT_API int srt_image_encode(const char* ext, const float* src, int height, int width, int channels, int bits,
                              int quality, int compression, uint8_t** buffer, int64_t* length) {
-  SRT_GUARD({
+  SRT_IMAGE_GUARD({
     *buffer = nullptr;
     if (channels != 1 && channels != 3 && channels != 4)
       throw std::runtime_error("cannot encode an image with " + std::to_string(channels) + " channels (1, 3 or 4)");
@@ -175,7 +180,7 @@ SRT_API int srt_image_encode(const char* ext, const float* src, int height, int 
       throw std::runtime_error("16-bit images can only be written as PNG or TIFF, not " + e +
                                " (OpenCV would silently store 8 bits)");
     const float maxv = bits == 16 ? 65535.0f : 255.0f;
-    cv::Mat q(height, width, CV_MAKETYPE(bits == 16 ? CV_16U : CV_8U, channels));
+    Mat q(height, width, srt::make_type(bits == 16 ? srt::k16U : srt::k8U, channels));
     const int row = width * channels;
     for (int y = 0; y < height; ++y) {
       const float* s = src + static_cast<int64_t>(y) * row;
@@ -188,16 +193,7 @@ SRT_API int srt_image_encode(const char* ext, const float* src, int height, int 
         else q.ptr<uint8_t>(y)[i] = static_cast<uint8_t>(r);
       }
     }
-    cv::Mat bgr;
-    if (channels == 3) cv::cvtColor(q, bgr, cv::COLOR_RGB2BGR);
-    else if (channels == 4) cv::cvtColor(q, bgr, cv::COLOR_RGBA2BGRA);
-    else bgr = q;
-    std::vector<int> params;
-    if (e == ".jpg" || e == ".jpeg") params = {cv::IMWRITE_JPEG_QUALITY, quality};
-    else if (e == ".webp") params = {cv::IMWRITE_WEBP_QUALITY, quality};
-    else if (e == ".png") params = {cv::IMWRITE_PNG_COMPRESSION, compression};
-    std::vector<uint8_t> encoded;
-    if (!cv::imencode(e, bgr, encoded, params)) throw std::runtime_error("OpenCV could not encode " + e);
+    std::vector<uint8_t> encoded = srt::encode_image(e, q, quality, compression);
     *length = static_cast<int64_t>(encoded.size());
     *buffer = static_cast<uint8_t*>(std::malloc(encoded.size()));
     if (*buffer == nullptr) throw std::runtime_error("out of memory encoding image");
