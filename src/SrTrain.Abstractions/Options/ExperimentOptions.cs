@@ -13,7 +13,7 @@ public sealed record ExperimentOptions(
     [OptionDoc("SrTrain: cpu | cuda | cuda:N; overrides num_gpu")] string? Device = null,
     [OptionDoc("seed of every random generator (weights, crops, shuffling); random when ~")] long? ManualSeed = null,
     [OptionDoc("SrTrain: fp32 | bf16 (autocast) | auto (bf16 where native: CPU flags avx512_bf16/amx_bf16 or a CUDA GPU with bf16, else fp32; the log says which and why) — bf16 is about 2x faster on CPUs with AVX512-BF16, slower where emulated")] string Precision = "fp32",
-    [OptionDoc("SrTrain: auto | contiguous | channels_last memory format of the networks; auto takes channels_last where it is faster (a CPU whose oneDNN has AVX-512; CUDA under fp16/bf16) and contiguous elsewhere; the log says which and why. contiguous rounds exactly as PyTorch's default NCHW")] string MemoryFormat = "auto",
+    [OptionDoc("SrTrain: auto | contiguous | channels_last memory format of the networks; auto takes channels_last where it measured faster (bf16 training and inference on a CPU whose oneDNN has AVX-512; CUDA under fp16/bf16) and contiguous elsewhere (float32 CPU training); the log says which and why. contiguous rounds exactly as PyTorch's default NCHW")] string MemoryFormat = "auto",
     [OptionDoc("SrTrain: intra-op threads of libtorch (default: all cores)")] int? NumThreads = null,
     [OptionDoc("dataset sections: train, val, val_2, ... (train options) or test_1, ... (test options)")] Dictionary<string, object?>? Datasets = null,
     [OptionDoc("generator: type + the arch's parameters (srtrain list archs)")] Dictionary<string, object?>? NetworkG = null,
