@@ -9,7 +9,7 @@ namespace SrTrain.Cli.Tests;
 /// PairedImageDataset, SRModel with EMA, MultiStepRestartLR with warm-up, tensor2img + calculate_psnr), run by
 /// /usr/bin/python3 with this process's thread count, so both sides run the same libtorch kernels on the same
 /// inputs and nothing but the pipeline could make them differ. SrTrain runs NCHW (<c>memory_format: contiguous</c>) as
-/// PyTorch does by default: <c>auto</c> may take channels_last, whose convolutions round differently.</summary>
+/// PyTorch does by default, whatever <c>auto</c> would pick: channels_last convolutions round differently.</summary>
 [Collection(SerialCliCollection.Name)]
 public sealed class BasicSRLoopParityTests
 {

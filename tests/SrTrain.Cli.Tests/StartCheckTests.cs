@@ -109,7 +109,7 @@ public class StartCheckTests
         Assert.DoesNotContain("WARN: precision", log);
         Assert.Contains("iter:", output + log);
         // memory_format: auto is the default: the log names its choice for this CPU and precision too.
-        var format = MemoryFormatChoice.ForThisMachine("auto", DeviceType.Cpu, expected.Name);
+        var format = MemoryFormatChoice.ForThisMachine("auto", DeviceType.Cpu, expected.Name, training: true);
         Assert.Contains($"Memory format {format.Name}: {format.Reason}", log);
     }
 

@@ -168,7 +168,7 @@ public abstract class TrainingModel : IDisposable
     public IReadOnlyList<double> CurrentLearningRates => OptimizerG is null ? [] : OptimizerG.ParamGroups.Select(g => g.Lr).ToList();
 
     /// <summary>The memory format the networks train in (<c>memory_format: auto</c> resolved for the device and precision).</summary>
-    public MemoryFormatChoice MemoryFormat => memoryFormat ??= MemoryFormatChoice.ForThisMachine(Options.MemoryFormat, Device.Type, Precision.Name);
+    public MemoryFormatChoice MemoryFormat => memoryFormat ??= MemoryFormatChoice.ForThisMachine(Options.MemoryFormat, Device.Type, Precision.Name, training: true);
 
     protected bool UsesChannelsLast => MemoryFormat.ChannelsLast;
 

@@ -3,11 +3,13 @@ using SrTrain.Torch;
 
 namespace SrTrain.Engine.Training;
 
-/// <summary>The memory format the networks train in, resolved from the <c>memory_format</c> option: contiguous (NCHW,
-/// PyTorch's default), channels_last (NHWC), or <c>auto</c> (the default), which takes channels_last where it was
-/// measured faster: on a CPU whose oneDNN may use AVX-512 (its NHWC convolutions avoid a reorder per layer), and on CUDA
-/// under fp16/bf16 autocast (tensor cores want NHWC). Elsewhere auto keeps NCHW: on AVX2 oneDNN, channels_last measured
-/// no faster, and NCHW rounds exactly as BasicSR's PyTorch does. <see cref="Reason"/> says why, for the log.</summary>
+/// <summary>The memory format networks run in, resolved from the <c>memory_format</c> option: contiguous (NCHW, PyTorch's
+/// default), channels_last (NHWC), or <c>auto</c> (the default), which takes channels_last where it was measured faster,
+/// each case in separate processes on a 2-core EPYC with AVX-512 and AVX512-BF16: bf16 training (MSRResNet whole
+/// iterations 0.19-0.30 vs 0.24-0.39 s) and float32 inference (RRDBNet 1.3 vs 2.2-2.5 s) on a CPU whose oneDNN has
+/// AVX-512, and fp16/bf16 on CUDA (tensor cores want NHWC). float32 training stays NCHW: channels_last measured slower
+/// there (MSRResNet 0.56-0.60 vs 0.43-0.51 s/iter), and NCHW rounds exactly as BasicSR's PyTorch does. Below AVX-512
+/// (oneDNN capped at AVX2) channels_last was no faster. <see cref="Reason"/> says why, for the log.</summary>
 public sealed record MemoryFormatChoice(bool ChannelsLast, string Reason)
 {
     /// <summary>The format as the log shows it.</summary>
@@ -19,13 +21,14 @@ public sealed record MemoryFormatChoice(bool ChannelsLast, string Reason)
     /// <summary>True for <c>memory_format: auto</c>.</summary>
     public static bool IsAuto(string? memoryFormat) => string.Equals(memoryFormat, "auto", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>The choice on this machine: its CPU flags and oneDNN's ISA cap, the device and the resolved precision.</summary>
-    public static MemoryFormatChoice ForThisMachine(string memoryFormat, DeviceType device, string precisionName) =>
-        Resolve(memoryFormat, device, precisionName, CpuFeatures.Flags, Environment.GetEnvironmentVariable("DNNL_MAX_CPU_ISA"));
+    /// <summary>The choice on this machine (its CPU flags and oneDNN's ISA cap) for a device, the resolved precision, and
+    /// training (<paramref name="training"/>) or inference.</summary>
+    public static MemoryFormatChoice ForThisMachine(string memoryFormat, DeviceType device, string precisionName, bool training) =>
+        Resolve(memoryFormat, device, precisionName, training, CpuFeatures.Flags, Environment.GetEnvironmentVariable("DNNL_MAX_CPU_ISA"));
 
     /// <summary>The choice for given CPU flags and oneDNN ISA cap (tests pass their own). <paramref name="precisionName"/>
     /// is the resolved precision (fp32, bf16, fp16).</summary>
-    public static MemoryFormatChoice Resolve(string? memoryFormat, DeviceType device, string precisionName,
+    public static MemoryFormatChoice Resolve(string? memoryFormat, DeviceType device, string precisionName, bool training,
                                              IReadOnlySet<string> cpuFlags, string? dnnlMaxIsa)
     {
         var value = memoryFormat?.Trim().ToLowerInvariant();
@@ -40,7 +43,11 @@ public sealed record MemoryFormatChoice(bool ChannelsLast, string Reason)
             return new(false, "memory_format: auto, the CPU flags are unknown (no /proc/cpuinfo): NCHW");
         if (!OneDnnUsesAvx512(cpuFlags, dnnlMaxIsa))
             return new(false, "memory_format: auto, oneDNN runs below AVX-512 here (channels_last is no faster there): NCHW");
-        return new(true, "memory_format: auto, oneDNN has AVX-512 here: channels_last (NHWC convolutions skip a reorder per layer)");
+        if (training && precisionName == "fp32")
+            return new(false, "memory_format: auto, float32 training on the CPU: NCHW (channels_last measured slower for it)");
+        return training
+            ? new(true, $"memory_format: auto, {precisionName} training and oneDNN with AVX-512: channels_last")
+            : new(true, "memory_format: auto, inference and oneDNN with AVX-512: channels_last");
     }
 
     /// <summary>True when the CPU has AVX-512 (F, BW, VL, DQ: oneDNN's avx512_core) and <c>DNNL_MAX_CPU_ISA</c> does not cap
