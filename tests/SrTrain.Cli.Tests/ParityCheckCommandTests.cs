@@ -11,6 +11,9 @@ public class ParityCheckCommandTests
     [InlineData("bf16")]
     public async Task SrTrainMatchesTorchOnTheCpu(string precision)
     {
+        // oneDNN capped below the CPU's AVX-512 (the baseline kernel run) has no bf16 convolution on either side; no real
+        // CPU gets there (see CpuKernels.OneDnnCappedBelowCpu), and TensorPrecisionTests checks that case's clear error.
+        if (precision == "bf16" && CpuKernels.OneDnnCappedBelowCpu) return;
         var work = RepoPaths.NewTempDir("parity-check");
         var psi = new ProcessStartInfo(PythonReference.Interpreter) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { Path.Combine(RepoPaths.Root, "scripts", "gpu-check", "parity.py"),
