@@ -5,6 +5,8 @@
 #include "image_codec.h"
 #include "image_decoded.h"
 
+#include "png_memory.h"
+
 #include <png.h>
 #include <zlib.h>
 
@@ -15,30 +17,7 @@
 #include <string>
 
 namespace {
-struct ErrorState {
-  char message[256];
-};
-
-void on_error(png_structp png, png_const_charp message) {
-  auto* state = static_cast<ErrorState*>(png_get_error_ptr(png));
-  std::snprintf(state->message, sizeof state->message, "%s", message);
-  png_longjmp(png, 1);
-}
-
-void on_warning(png_structp, png_const_charp) {}
-
-struct Source {
-  const uint8_t* data;
-  size_t length;
-  size_t position;
-};
-
-void read_memory(png_structp png, png_bytep out, png_size_t count) {
-  auto* src = static_cast<Source*>(png_get_io_ptr(png));
-  if (count > src->length - src->position) png_error(png, "the file is truncated");
-  std::memcpy(out, src->data + src->position, count);
-  src->position += count;
-}
+using namespace srt::png_memory;
 
 void write_memory(png_structp png, png_bytep data, png_size_t count) {
   auto* out = static_cast<std::vector<uint8_t>*>(png_get_io_ptr(png));

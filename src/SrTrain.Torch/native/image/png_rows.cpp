@@ -8,6 +8,8 @@
 #include "image_shim.h"
 #include "image_decoded.h"
 
+#include "png_memory.h"
+
 #include <png.h>
 #include <zlib.h>
 
@@ -18,30 +20,7 @@
 #include <string>
 
 namespace {
-struct Source {
-  const uint8_t* data;
-  size_t length;
-  size_t position;
-};
-
-struct ErrorState {
-  char message[256];
-};
-
-void on_error(png_structp png, png_const_charp message) {
-  auto* state = static_cast<ErrorState*>(png_get_error_ptr(png));
-  std::snprintf(state->message, sizeof state->message, "%s", message);
-  png_longjmp(png, 1);
-}
-
-void on_warning(png_structp, png_const_charp) {}
-
-void read_memory(png_structp png, png_bytep out, png_size_t count) {
-  auto* src = static_cast<Source*>(png_get_io_ptr(png));
-  if (count > src->length - src->position) png_error(png, "the file is truncated");
-  std::memcpy(out, src->data + src->position, count);
-  src->position += count;
-}
+using namespace srt::png_memory;
 
 // libpng reports errors by longjmp: each step runs in a frame that owns nothing with a destructor,
 // so the jump skips no C++ cleanup. Each returns false after an error (message in ErrorState).
