@@ -10,9 +10,10 @@ config="${SRTRAIN_CONFIGURATION:-Release}"
 # BasicSR restatements in scripts/bench read option files), the one font of
 # the report's figures (DejaVu Sans; ScottPlot's SkiaSharp comes from NuGet), ffmpeg for video
 # upscaling (`srtrain infer -i clip.mp4`), python3-onnx, whose checker the ONNX export tests run, and
-# libgloo-dev, the Gloo headers of c10d's ProcessGroupGloo (distributed training; libtorch_cpu has the code).
+# libgloo-dev, the Gloo headers of c10d's ProcessGroupGloo (distributed training; libtorch_cpu has the code), and
+# xz-utils, which scripts/gpu-check.sh packs the GPU check kit with (not in every minimal Debian image).
 packages=(libtorch-dev libopencv-imgcodecs-dev libpng-dev cmake g++ make python3-torch python3-numpy python3-scipy python3-opencv python3-pil python3-yaml
-          fonts-dejavu-core ffmpeg python3-onnx libgloo-dev)
+          fonts-dejavu-core ffmpeg python3-onnx libgloo-dev xz-utils)
 
 source "$root/scripts/lib/apt-packages.sh"
 ensure_packages setup "${packages[@]}"
