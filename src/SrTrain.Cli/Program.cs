@@ -45,6 +45,7 @@ public static class Program
             Console.WriteLine($"srtrain {typeof(Program).Assembly.GetName().Version}");
             Console.WriteLine($"libtorch {LibTorch.Version}, {LibTorch.NumThreads} threads, CUDA {(Device.CudaIsAvailable ? "available" : "not available")}");
             Console.WriteLine($"OMP_WAIT_POLICY={LibTorch.OpenMpWaitPolicy ?? "(unset)"}");
+            Console.WriteLine($"native heap: {NativeHeap.Mode}");
             return 0;
         });
         return command;

@@ -6,16 +6,18 @@ namespace SrTrain.Torch;
 /// <summary>Process- and thread-level libtorch state: scopes, seeds, threads, grad mode, autocast.</summary>
 public static class LibTorch
 {
-    // libtorch defaults to one intra-op thread on these machines: use every core unless told
+    // Process-wide set-up before any op can run: OpenMP waiting, the native heap, the thread count. libtorch defaults
+    // to one intra-op thread on these machines: use every core unless told
     // otherwise, as soon as the binding is loaded (before any op can run).
     // A library module initializer is deliberate here (CA2255): the thread count must be set before any caller's
     // first op, whichever entry point (CLI, tests, a user's program) touches the binding first.
 #pragma warning disable CA2255
     [System.Runtime.CompilerServices.ModuleInitializer]
 #pragma warning restore CA2255
-    internal static void InitializeThreads()
+    internal static void InitializeProcess()
     {
         PreferPassiveOpenMpWaiting();
+        NativeHeap.Configure();
         // SRTRAIN_NUM_THREADS first, then the OpenMP variable PyTorch users already set.
         var env = Environment.GetEnvironmentVariable("SRTRAIN_NUM_THREADS") ?? Environment.GetEnvironmentVariable("OMP_NUM_THREADS");
         NumThreads = int.TryParse(env, out var n) && n > 0 ? n : Environment.ProcessorCount;

@@ -7,13 +7,16 @@ namespace SrTrain.Cli.Tests;
 /// the loader threads' cores).</summary>
 public class VersionCommandTests
 {
-    private static string RunVersion(string? waitPolicy)
+    private static string RunVersion(string? waitPolicy, params (string Name, string Value)[] extra)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(typeof(Program).Assembly.Location);
         start.ArgumentList.Add("version");
         start.Environment.Remove("OMP_WAIT_POLICY");
         if (waitPolicy is not null) start.Environment["OMP_WAIT_POLICY"] = waitPolicy;
+        foreach (var name in new[] { "SRTRAIN_NATIVE_HEAP", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "GLIBC_TUNABLES" })
+            start.Environment.Remove(name);
+        foreach (var (name, value) in extra) start.Environment[name] = value;
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEnd();
@@ -32,4 +35,14 @@ public class VersionCommandTests
 
     [Fact]
     public void KeepsTheWaitPolicyTheUserSet() => Assert.Contains("OMP_WAIT_POLICY=ACTIVE", RunVersion("ACTIVE"));
+
+    [Fact]
+    public void TunesTheNativeHeapByDefault() => Assert.Contains("native heap: tuned", RunVersion(null));
+
+    [Fact]
+    public void KeepsGlibcsHeapWhenAskedOrWhenTheUserTunedItThemselves()
+    {
+        Assert.Contains("native heap: system (SRTRAIN_NATIVE_HEAP=system)", RunVersion(null, ("SRTRAIN_NATIVE_HEAP", "system")));
+        Assert.Contains("native heap: system (MALLOC_TRIM_THRESHOLD_ set)", RunVersion(null, ("MALLOC_TRIM_THRESHOLD_", "4194304")));
+    }
 }
