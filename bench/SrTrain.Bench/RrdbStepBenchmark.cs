@@ -10,7 +10,9 @@ namespace SrTrain.Bench;
 /// <c>use_checkpoint: true</c> (each RRDB recomputed in the backward). Besides the time it reports the process's
 /// peak resident memory during its steps (<c>peak_rss_mib</c>, VmHWM after resetting it at preparation) and its growth over the prepared network's (<c>step_rss_growth_mib</c>): run each
 /// variant alone (<c>--only rrdb_step</c>, then <c>--only rrdb_step_ckpt</c>) for figures that no earlier
-/// benchmark's freed-but-cached memory inflates. Python twins: <c>rrdb_step</c>, <c>rrdb_step_ckpt</c>
+/// benchmark's freed-but-cached memory inflates; and the step's convolution rate (<c>srtrain_gflops</c>, from the
+/// convolutions' arithmetic) against the <c>conv</c> benchmark's conv2d timed in the same process
+/// (<c>conv_ceiling_gflops</c>, <c>srtrain_of_ceiling</c>). Python twins: <c>rrdb_step</c>, <c>rrdb_step_ckpt</c>
 /// (torch.utils.checkpoint per RRDB).</summary>
 public sealed class RrdbStepBenchmark(bool checkpoint) : Benchmark
 {
@@ -38,7 +40,33 @@ public sealed class RrdbStepBenchmark(bool checkpoint) : Benchmark
     {
         // The growth over the prepared state is the step's working memory: activations, gradients, Adam's state.
         double peak = PeakMemory.PeakResidentMib() ?? double.NaN;
-        return new Dictionary<string, double> { ["peak_rss_mib"] = peak, ["step_rss_growth_mib"] = peak - startRssMib };
+        var extras = new Dictionary<string, double> { ["peak_rss_mib"] = peak, ["step_rss_growth_mib"] = peak - startRssMib };
+        // Achieved convolution rate of the whole step against the conv benchmark's conv2d timed now, in this process.
+        // Checkpointing runs the trunk's forward twice: its rate counts the arithmetic the step does, not the step's.
+        double flops = StepFlops(checkpoint);
+        double ceiling = ConvBenchmark.MeasureGflops();
+        extras["srtrain_gflops"] = flops / srtrainSeconds / 1e9;
+        if (referenceSeconds is { } r) extras["reference_gflops"] = flops / r / 1e9;
+        extras["conv_ceiling_gflops"] = ceiling;
+        extras["srtrain_of_ceiling"] = flops / srtrainSeconds / 1e9 / ceiling;
+        return extras;
+    }
+
+    /// <summary>Floating-point operations of the step's convolutions (2 per multiply-add): every conv's forward, its
+    /// weight gradient, and its input gradient except the first conv's (the LQ batch needs none); with checkpointing
+    /// the trunk's forward once more. Everything else (activations, L1, Adam) is a rounding error beside them.</summary>
+    public static double StepFlops(bool checkpoint, int batch = Batch, int lqSize = GtSize / Scale, int feat = 64, int blocks = 23, int grow = 32)
+    {
+        static double Conv(int batch, int size, int cin, int cout) => 2.0 * batch * size * size * cin * cout * 9;
+        double rdb = 0;
+        for (int i = 0; i < 4; i++) rdb += Conv(batch, lqSize, feat + i * grow, grow);
+        rdb += Conv(batch, lqSize, feat + 4 * grow, feat);
+        double trunk = 3 * blocks * rdb;
+        double first = Conv(batch, lqSize, 3, feat);
+        double rest = trunk + Conv(batch, lqSize, feat, feat)                    // conv_body
+                      + Conv(batch, 2 * lqSize, feat, feat) + Conv(batch, 4 * lqSize, feat, feat)  // conv_up1, conv_up2
+                      + Conv(batch, 4 * lqSize, feat, feat) + Conv(batch, 4 * lqSize, feat, 3);   // conv_hr, conv_last
+        return 2 * first + 3 * rest + (checkpoint ? trunk : 0);
     }
 
     private sealed class Workload : IWorkload

@@ -14,7 +14,8 @@ Usage: /usr/bin/python3 whole_iteration.py --bench NAME --srtrain "dotnet .../sr
 --quick (or SRTRAIN_BENCH_QUICK=1): one block per network, 2 images of 192px, batch 2, lengths 1,2, one round: checks
 that the whole path runs in seconds; its figures mean nothing. Run through scripts/bench.sh --only NAME.
 On a GPU (scripts/gpu-check.sh): --device cuda trains both sides there (srtrain: device cuda, num_gpu 1), --precision
-fp32|bf16|fp16 overrides the name's (both sides: SrTrain's `precision`, the reference's autocast), --batch / --gt-size /
+fp32|bf16|fp16 runs both sides in it (SrTrain's `precision`, the reference's autocast; without it a _bf16 name runs
+SrTrain in bf16 against the reference in fp32), --batch / --gt-size /
 --workers / --images change the data; the report adds each side's peak GPU memory: the device's used memory above its
 idle level (nvidia-smi, sampled with the PSS) and what each side logs itself (the reference's max_memory_allocated).
 """
@@ -50,6 +51,15 @@ def parse_name(name):
         raise SystemExit(f"whole_iteration: unknown benchmark {name}; known: {', '.join(NAMES)}")
     bf16 = name.endswith("_bf16")
     return name[len("train_"):-len("_bf16") if bf16 else None], bf16
+
+
+def side_precisions(name, explicit=None):
+    """(SrTrain's precision, the reference's). A _bf16 name measures what a user gains by switching SrTrain to bf16,
+    so the reference stays BasicSR's fp32; an explicit --precision (the GPU check) runs both sides in it."""
+    _, bf16 = parse_name(name)
+    if explicit:
+        return explicit, explicit
+    return ("bf16" if bf16 else "fp32"), "fp32"
 
 
 # ---------------------------------------------------------------- data
@@ -212,7 +222,7 @@ def main():
     ap.add_argument("--images", default=None, help="COUNT,SIZE of the generated GT images (default 32,480; quick 2,192)")
     args = ap.parse_args()
     config, bf16 = parse_name(args.bench)
-    precision = args.precision or ("bf16" if bf16 else "fp32")
+    precision, reference_precision = side_precisions(args.bench, args.precision)
     bf16 = precision == "bf16"
     gpu = args.device != "cpu"
     run_opts = {"device": args.device, "precision": precision, "batch": args.batch, "gt_size": args.gt_size,
@@ -232,7 +242,7 @@ def main():
         "srtrain": lambda n: shlex.split(args.srtrain) + ["train", "-opt", option_file(
             work, config, "srtrain", n, bf16, data, args.threads, print_freq, args.quick, run_opts)],
         "reference": lambda n: [args.python, os.path.join(HERE, "basicsr_train_loop.py"), "--threads", str(args.threads),
-                                "--device", args.device, "--precision", precision,
+                                "--device", args.device, "--precision", reference_precision,
                                 "-opt", option_file(work, config, "reference", n, False, data, args.threads, print_freq, args.quick,
                                                     run_opts)],
     }
@@ -259,7 +269,7 @@ def main():
               file=sys.stderr, flush=True)
     ratios = [x["ratio"] for x in results if x["ratio"] is not None]
     report = {
-        "name": args.bench, "option_file": CONFIGS[config], "precision_srtrain": precision, "precision_reference": precision,
+        "name": args.bench, "option_file": CONFIGS[config], "precision_srtrain": precision, "precision_reference": reference_precision,
         "device": args.device, "batch": args.batch or (2 if args.quick else 4), "gt_size": args.gt_size or 128,
         "threads": args.threads, "lengths": [short, long_], "quick": args.quick, "work": work,
         "rounds": results,

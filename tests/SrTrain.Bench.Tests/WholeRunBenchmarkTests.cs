@@ -24,6 +24,25 @@ public class WholeRunBenchmarkTests
         Assert.Equal(8, known.Length);
     }
 
+    /// <summary>A _bf16 name is SrTrain in bf16 against BasicSR's fp32 (what a user gains by switching); only an explicit
+    /// --precision, as the GPU check passes, puts the reference in the same precision.</summary>
+    [Fact]
+    public void ABf16NameRunsTheReferenceInFp32UnlessBothSidesAreToldAPrecision()
+    {
+        var start = new ProcessStartInfo(ReferenceProcess.DefaultInterpreter) { RedirectStandardError = true, RedirectStandardOutput = true };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add("import sys; sys.path.insert(0, sys.argv[1]); import whole_iteration as w; " +
+                               "print(w.side_precisions('train_msrresnet_bf16'), w.side_precisions('train_edsr'), " +
+                               "w.side_precisions('train_esrgan_bf16', 'fp16'))");
+        start.ArgumentList.Add(Path.GetDirectoryName(Driver)!);
+        using var p = Process.Start(start)!;
+        var output = p.StandardOutput.ReadToEnd();
+        var error = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        Assert.True(p.ExitCode == 0, error);
+        Assert.Equal("('bf16', 'fp32') ('fp32', 'fp32') ('fp16', 'fp16')", output.Trim());
+    }
+
     [Fact]
     public void OptionsSelectWholeRunsAndTheQuickMode()
     {
