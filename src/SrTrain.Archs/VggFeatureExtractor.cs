@@ -135,13 +135,31 @@ public sealed class VggFeatureExtractor : Module
     {
         if (x.Dim != 4 || x.Size(1) != 3)
             throw new ArgumentException($"VGG expects (N, 3, H, W) RGB images, got [{string.Join(", ", x.Shape)}]");
-        if (RangeNorm) x = (x + 1.0) / 2.0;
-        if (mean is not null && std is not null) x = (x - mean) / std;
         var output = new Dictionary<string, Tensor>();
+        // Each intermediate made here is disposed once the next exists, unless it is a requested output: autograd keeps
+        // its own reference to what backward needs, and PyTorch frees the rest at that point. Left to the caller's
+        // scope, a batch of 4 at 128x128 through conv5_4 kept about twice the activations PyTorch holds, and under
+        // no_grad (the GT's features) all of them.
+        var current = x;
+        void Advance(Tensor next)
+        {
+            if (!ReferenceEquals(current, x) && !ReferenceEquals(current, next) && !output.ContainsValue(current)) current.Dispose();
+            current = next;
+        }
+        if (RangeNorm)
+        {
+            using var shifted = current + 1.0;
+            Advance(shifted / 2.0);
+        }
+        if (mean is not null && std is not null)
+        {
+            using var centred = current - mean;
+            Advance(centred / std);
+        }
         foreach (var (name, layer) in layers)
         {
-            x = layer.Forward(x);
-            if (requested.Contains(name)) output[name] = x;
+            Advance(layer.Forward(current));
+            if (requested.Contains(name)) output[name] = current;
         }
         return output;
     }

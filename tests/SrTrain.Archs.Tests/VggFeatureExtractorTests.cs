@@ -51,6 +51,36 @@ public sealed class VggFeatureExtractorTests(VggFeatureExtractorTests.Reference 
         Assert.False(vgg.Training);
     }
 
+    /// <summary>Intermediates go back as the forward moves on (PyTorch frees them then): the caller's scope is left
+    /// with the requested features only, with or without gradients, and the input is the caller's.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void FeaturesLeaveOnlyTheRequestedOutputsInTheCallersScope(bool rangeNorm)
+    {
+        using var vgg = new VggFeatureExtractor(["relu1_2", "conv3_1"], rangeNorm: rangeNorm, pretrained: false);
+        using var input = Tensor.Rand([1, 3, 16, 16]).DetachFromDisposeScope();
+        foreach (var grad in new[] { false, true })
+        {
+            using var scope = LibTorch.NewDisposeScope();
+            using var mode = grad ? LibTorch.EnableGrad() : LibTorch.NoGrad();
+            var x = grad ? input.Detach().RequiresGrad_() : input;
+            int before = scope.OwnedCount;
+            var features = vgg.Features(x);
+            Assert.Equal(before + 2, scope.OwnedCount);
+            Assert.False(input.IsDisposed);
+            Assert.Equal([1, 64, 16, 16], features["relu1_2"].Shape);
+            Assert.Equal([1, 256, 4, 4], features["conv3_1"].Shape);
+            if (grad)
+            {
+                // Backward still reaches the input through the disposed intermediates: autograd holds its own references.
+                using var sum = features["conv3_1"].Sum();
+                sum.Backward();
+                Assert.NotNull(x.Grad);
+            }
+        }
+    }
+
     [Fact]
     public void MissingWeightsSayWhatToPutWhere()
     {
