@@ -8,7 +8,8 @@ namespace SrTrain.Engine.Training;
 /// each case in separate processes on a 2-core EPYC with AVX-512 and AVX512-BF16: bf16 training (MSRResNet whole
 /// iterations 0.19-0.30 vs 0.24-0.39 s) and float32 inference (RRDBNet 1.3 vs 2.2-2.5 s) on a CPU whose oneDNN has
 /// AVX-512, and fp16/bf16 on CUDA (tensor cores want NHWC). float32 training stays NCHW: channels_last measured slower
-/// there (MSRResNet 0.56-0.60 vs 0.43-0.51 s/iter), and NCHW rounds exactly as BasicSR's PyTorch does. Below AVX-512
+/// there under glibc's default heap (MSRResNet 0.56-0.60 vs 0.43-0.51 s/iter) and within a few percent with the heap
+/// tuned (NativeHeap; MSRResNet 0.267 vs 0.274 s/iter, EDSR either way), and NCHW rounds exactly as BasicSR's PyTorch does. Below AVX-512
 /// (oneDNN capped at AVX2) channels_last was no faster. <see cref="Reason"/> says why, for the log.</summary>
 public sealed record MemoryFormatChoice(bool ChannelsLast, string Reason)
 {
@@ -44,7 +45,7 @@ public sealed record MemoryFormatChoice(bool ChannelsLast, string Reason)
         if (!OneDnnUsesAvx512(cpuFlags, dnnlMaxIsa))
             return new(false, "memory_format: auto, oneDNN runs below AVX-512 here (channels_last is no faster there): NCHW");
         if (training && precisionName == "fp32")
-            return new(false, "memory_format: auto, float32 training on the CPU: NCHW (channels_last measured slower for it)");
+            return new(false, "memory_format: auto, float32 training on the CPU: NCHW (channels_last was not clearly faster for it)");
         return training
             ? new(true, $"memory_format: auto, {precisionName} training and oneDNN with AVX-512: channels_last")
             : new(true, "memory_format: auto, inference and oneDNN with AVX-512: channels_last");
