@@ -32,6 +32,14 @@ public sealed class BenchRunner(int rounds, ReferenceProcess? reference, TextWri
         }
     }
 
+    /// <summary>SrTrain's side alone: <paramref name="warmup"/> untimed steps, then the median seconds per step of
+    /// <paramref name="rounds"/> rounds of <paramref name="iterations"/> steps.</summary>
+    public static double MedianSeconds(IWorkload workload, int warmup, int iterations, int rounds)
+    {
+        for (int i = 0; i < warmup; i++) workload.Step();
+        return Median(Enumerable.Range(0, rounds).Select(_ => TimeRound(workload, iterations)).ToList());
+    }
+
     private static double TimeRound(IWorkload workload, int iterations)
     {
         var sw = Stopwatch.StartNew();

@@ -18,21 +18,12 @@ public sealed class ConvBenchmark : Benchmark
 
     public override IWorkload Prepare() => new Workload();
 
-    /// <summary>This conv's forward+backward rate on SrTrain's side, timed here and now (median of 5 rounds of
-    /// <see cref="Iterations"/> steps after a warm-up): the ceiling a whole network's step is measured against.</summary>
+    /// <summary>This conv's forward+backward rate on SrTrain's side, timed here and now (median of 5 rounds of 10
+    /// steps after 3 untimed ones): the ceiling a whole network's step is measured against.</summary>
     public static double MeasureGflops()
     {
         using var workload = new Workload();
-        for (int i = 0; i < 3; i++) workload.Step();
-        var rounds = new List<double>();
-        for (int r = 0; r < 5; r++)
-        {
-            var watch = System.Diagnostics.Stopwatch.StartNew();
-            for (int i = 0; i < 10; i++) workload.Step();
-            rounds.Add(watch.Elapsed.TotalSeconds / 10);
-        }
-        rounds.Sort();
-        return StepFlops / rounds[rounds.Count / 2] / 1e9;
+        return StepFlops / BenchRunner.MedianSeconds(workload, warmup: 3, iterations: 10, rounds: 5) / 1e9;
     }
 
     public override IReadOnlyDictionary<string, double> Extras(double srtrainSeconds, double? referenceSeconds)

@@ -41,4 +41,9 @@ public class RrdbStepBenchmarkTests
         Assert.InRange((ckpt - plain) / (plain / 3), 0.90, 0.95);
         Assert.InRange(plain / 1e9, 430, 450);
     }
+
+    /// <summary>The ceiling is a real timing of the conv benchmark's conv2d: a rate a CPU can have (2 cores here run it
+    /// at a few hundred GFLOPS; any CPU at least one, none a hundred thousand).</summary>
+    [Fact]
+    public void TheCeilingIsTheConvBenchmarksMeasuredRate() => Assert.InRange(ConvBenchmark.MeasureGflops(), 1, 100_000);
 }
