@@ -5,14 +5,15 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 config="${SRTRAIN_CONFIGURATION:-Release}"
 
-# libtorch (engine), OpenCV codecs (image I/O), the toolchain for the native shim, Debian's
+# libtorch (engine), the headers of the oneDNN libtorch links (libdnnl-dev: Winograd convolutions, conv_algorithm),
+# OpenCV codecs (image I/O), the toolchain for the native shim, Debian's
 # PyTorch/OpenCV/NumPy/PIL that the tests use as the reference implementation (and PyYAML, with which the
 # BasicSR restatements in scripts/bench read option files), the one font of
 # the report's figures (DejaVu Sans; ScottPlot's SkiaSharp comes from NuGet), ffmpeg for video
 # upscaling (`srtrain infer -i clip.mp4`), python3-onnx, whose checker the ONNX export tests run, and
 # libgloo-dev, the Gloo headers of c10d's ProcessGroupGloo (distributed training; libtorch_cpu has the code), and
 # xz-utils, which scripts/gpu-check.sh packs the GPU check kit with (not in every minimal Debian image).
-packages=(libtorch-dev libopencv-imgcodecs-dev libpng-dev cmake g++ make python3-torch python3-numpy python3-scipy python3-opencv python3-pil python3-yaml
+packages=(libtorch-dev libdnnl-dev libopencv-imgcodecs-dev libpng-dev cmake g++ make python3-torch python3-numpy python3-scipy python3-opencv python3-pil python3-yaml
           fonts-dejavu-core ffmpeg python3-onnx libgloo-dev xz-utils)
 
 source "$root/scripts/lib/apt-packages.sh"

@@ -46,6 +46,7 @@ public static class Program
             Console.WriteLine($"libtorch {LibTorch.Version}, {LibTorch.NumThreads} threads, CUDA {(Device.CudaIsAvailable ? "available" : "not available")}");
             Console.WriteLine($"OMP_WAIT_POLICY={LibTorch.OpenMpWaitPolicy ?? "(unset)"}");
             Console.WriteLine($"native heap: {NativeHeap.Mode}");
+            Console.WriteLine($"winograd convolutions: {(ConvAlgorithm.WinogradAvailable ? "available (conv_algorithm: auto uses them for float32 training)" : "unavailable (no linked oneDNN, or oneDNN below AVX-512)")}");
             return 0;
         });
         return command;

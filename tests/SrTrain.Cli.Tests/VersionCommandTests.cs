@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SrTrain.Torch;
 
 namespace SrTrain.Cli.Tests;
 
@@ -35,6 +36,14 @@ public class VersionCommandTests
 
     [Fact]
     public void KeepsTheWaitPolicyTheUserSet() => Assert.Contains("OMP_WAIT_POLICY=ACTIVE", RunVersion("ACTIVE"));
+
+    [Fact]
+    public void SaysWhetherWinogradConvolutionsAreAvailable()
+    {
+        // This process and the child see the same CPU and build; capping oneDNN at AVX2 leaves it no Winograd kernels.
+        Assert.Contains(ConvAlgorithm.WinogradAvailable ? "winograd convolutions: available" : "winograd convolutions: unavailable", RunVersion(null));
+        Assert.Contains("winograd convolutions: unavailable", RunVersion(null, ("DNNL_MAX_CPU_ISA", "AVX2")));
+    }
 
     [Fact]
     public void TunesTheNativeHeapByDefault() => Assert.Contains("native heap: tuned", RunVersion(null));
