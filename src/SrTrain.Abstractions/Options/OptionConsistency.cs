@@ -31,6 +31,8 @@ public static class OptionConsistency
             errors.Add($"precision: '{o.Precision}' is not one of fp32, bf16, fp16, auto");
         if (o.MemoryFormat?.ToLowerInvariant() is not ("auto" or "contiguous" or "channels_last"))
             errors.Add($"memory_format: '{o.MemoryFormat}' is not one of auto, contiguous, channels_last");
+        if (o.ConvAlgorithm?.ToLowerInvariant() is not ("auto" or "direct" or "winograd"))
+            errors.Add($"conv_algorithm: '{o.ConvAlgorithm}' is not one of auto, direct, winograd");
         if (o.Val is { } val)
         {
             if (val.Tile < 0) errors.Add($"val.tile: must be >= 0, got {val.Tile}");

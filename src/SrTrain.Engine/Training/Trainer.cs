@@ -68,6 +68,10 @@ public sealed class Trainer(ExperimentOptions options, IDataPipeline data, IImag
                         o.Name, o.ModelType, device, LibTorch.Version, LibTorch.NumThreads, seed, model.Precision.Name);
         if (PrecisionChoice.IsAuto(o.Precision)) log.Information("Precision {Precision}: {Reason}", model.Precision.Name, model.Precision.Reason);
         if (MemoryFormatChoice.IsAuto(o.MemoryFormat)) log.Information("Memory format {Format}: {Reason}", model.MemoryFormat.Name, model.MemoryFormat.Reason);
+        var convAlgorithm = ConvAlgorithmChoice.ForThisMachine(o.ConvAlgorithm, device.Type, model.Precision.Name, model.MemoryFormat.ChannelsLast);
+        if (ConvAlgorithmChoice.IsAuto(o.ConvAlgorithm)) log.Information("Convolutions {Algorithm}: {Reason}", convAlgorithm.Name, convAlgorithm.Reason);
+        // Holds for this run's forward passes, the training loop's and validation's, on this thread and what it awaits.
+        using var convScope = ConvAlgorithm.UseWinograd(convAlgorithm.Winograd);
         if (device.Type == DeviceType.Cuda)
         {
             // BasicSR's train.py sets torch.backends.cudnn.benchmark = True; cudnn_benchmark: false keeps the algorithms fixed.

@@ -18,6 +18,7 @@ public sealed record AblationOptions(
     [OptionDoc("intra-op threads of libtorch (default: all cores)")] int? NumThreads = null,
     [OptionDoc("fp32 | bf16")] string Precision = "fp32",
     [OptionDoc("auto | contiguous | channels_last")] string MemoryFormat = "auto",
+    [OptionDoc("auto | direct | winograd (float32 convolutions; see the training option)")] string ConvAlgorithm = "auto",
     [OptionDoc("train section shared by every run (optim_g, scheduler, pixel_opt, ema_decay, ...); a run's own train keys override it")]
     Dictionary<string, object?>? Train = null,
     [OptionDoc("what the report shows: crop images, crop size")] AblationReportOptions? Report = null,

@@ -156,6 +156,7 @@ public sealed class AblationPlan
             ["num_threads"] = a.NumThreads,
             ["precision"] = a.Precision,
             ["memory_format"] = a.MemoryFormat,
+            ["conv_algorithm"] = a.ConvAlgorithm,
             ["datasets"] = datasets,
             ["network_g"] = OptionLayers.DeepCopy(run.NetworkG),
             ["network_d"] = run.NetworkD is null ? null : OptionLayers.DeepCopy(run.NetworkD),
