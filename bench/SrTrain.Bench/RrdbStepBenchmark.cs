@@ -1,5 +1,6 @@
 using SrTrain.Archs;
 using SrTrain.Losses;
+using SrTrain.Engine.Training;
 using SrTrain.Torch;
 using SrTrain.Torch.Optim;
 
@@ -12,12 +13,20 @@ namespace SrTrain.Bench;
 /// variant alone (<c>--only rrdb_step</c>, then <c>--only rrdb_step_ckpt</c>) for figures that no earlier
 /// benchmark's freed-but-cached memory inflates; and the step's convolution rate (<c>srtrain_gflops</c>, from the
 /// convolutions' arithmetic) against the <c>conv</c> benchmark's conv2d timed in the same process
-/// (<c>conv_ceiling_gflops</c>, <c>srtrain_of_ceiling</c>). Python twins: <c>rrdb_step</c>, <c>rrdb_step_ckpt</c>
+/// (<c>conv_ceiling_gflops</c>, <c>srtrain_of_ceiling</c>). SrTrain's side runs with the convolution algorithm
+/// <c>srtrain train</c> takes for float32 NCHW on this machine (conv_algorithm: auto; <c>winograd</c> = 1 when that is
+/// oneDNN's Winograd). Its GFLOPS count the direct convolutions' arithmetic either way, so they compare with the
+/// reference's; the ceiling is libtorch's own conv2d (direct), and under Winograd the same conv2d through Winograd
+/// is timed too (<c>winograd_ceiling_gflops</c>, <c>srtrain_of_winograd_ceiling</c>): how far the step is from its
+/// own algorithm's best layer. Python twins: <c>rrdb_step</c>, <c>rrdb_step_ckpt</c>
 /// (torch.utils.checkpoint per RRDB).</summary>
 public sealed class RrdbStepBenchmark(bool checkpoint) : Benchmark
 {
     private const int Batch = 4, GtSize = 128, Scale = 4;
     private double startRssMib;
+
+    /// <summary>What conv_algorithm: auto takes for float32 NCHW training on the CPU: Winograd wherever oneDNN has it.</summary>
+    private static readonly bool Winograd = ConvAlgorithmChoice.ForThisMachine("auto", DeviceType.Cpu, "fp32", channelsLast: false).Winograd;
 
     public override string Name => checkpoint ? "rrdb_step_ckpt" : "rrdb_step";
 
@@ -45,6 +54,14 @@ public sealed class RrdbStepBenchmark(bool checkpoint) : Benchmark
         // Checkpointing runs the trunk's forward twice: its rate counts the arithmetic the step does, not the step's.
         double flops = StepFlops(checkpoint);
         double ceiling = ConvBenchmark.MeasureGflops();
+        extras["winograd"] = Winograd ? 1 : 0;
+        if (Winograd)
+        {
+            double winogradCeiling;
+            using (ConvAlgorithm.UseWinograd()) winogradCeiling = ConvBenchmark.MeasureGflops();
+            extras["winograd_ceiling_gflops"] = winogradCeiling;
+            extras["srtrain_of_winograd_ceiling"] = flops / srtrainSeconds / 1e9 / winogradCeiling;
+        }
         extras["srtrain_gflops"] = flops / srtrainSeconds / 1e9;
         if (referenceSeconds is { } r) extras["reference_gflops"] = flops / r / 1e9;
         extras["conv_ceiling_gflops"] = ceiling;
@@ -89,6 +106,7 @@ public sealed class RrdbStepBenchmark(bool checkpoint) : Benchmark
         public void Step()
         {
             using var scope = LibTorch.NewDisposeScope();
+            using var algorithm = ConvAlgorithm.UseWinograd(Winograd);
             adam.ZeroGrad();
             loss.Forward(net.Forward(lq), gt).Backward();
             adam.Step();
