@@ -12,9 +12,11 @@ config="${SRTRAIN_CONFIGURATION:-Release}"
 # the report's figures (DejaVu Sans; ScottPlot's SkiaSharp comes from NuGet), ffmpeg for video
 # upscaling (`srtrain infer -i clip.mp4`), python3-onnx, whose checker the ONNX export tests run, and
 # libgloo-dev, the Gloo headers of c10d's ProcessGroupGloo (distributed training; libtorch_cpu has the code), and
-# xz-utils, which scripts/gpu-check.sh packs the GPU check kit with (not in every minimal Debian image).
+# xz-utils, which scripts/gpu-check.sh packs the GPU check kit with (not in every minimal Debian image), and the
+# photos of the demo data (mate-backgrounds, python3-skimage's samples), which the bf16 smoke-schedule test builds.
 packages=(libtorch-dev libdnnl-dev libopencv-imgcodecs-dev libpng-dev cmake g++ make python3-torch python3-numpy python3-scipy python3-opencv python3-pil python3-yaml
-          fonts-dejavu-core ffmpeg python3-onnx libgloo-dev xz-utils)
+          fonts-dejavu-core ffmpeg python3-onnx libgloo-dev xz-utils
+          mate-backgrounds python3-skimage)
 
 source "$root/scripts/lib/apt-packages.sh"
 ensure_packages setup "${packages[@]}"
