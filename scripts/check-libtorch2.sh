@@ -11,7 +11,8 @@
 # configuration, lists and installed packages are not touched. libtorch-dev alone holds every
 # header the shim reaches (its Depends python3-dev and libprotobuf-dev are not included by
 # ATen/ATen.h or the autograd headers); the check below fails if a header the shim pulls
-# in comes from a system package other than libc, libstdc++, OpenCV, libpng or zlib, which
+# in comes from a system package other than libc, libstdc++, OpenCV, libpng, zlib or oneDNN (libdnnl-dev, 2.x: the
+# Winograd convolutions, compiled here with SRT_WITH_ONEDNN), which
 # would mean another -dev package must be fetched too (add it to PACKAGES).
 #
 # Cache: .cache/libtorch2/ (git-ignored), or $SRTRAIN_LIBTORCH2_CACHE. A rerun with the same
@@ -107,7 +108,7 @@ version_h="$root/usr/include/torch/csrc/api/include/torch/version.h"
 version="$(awk '/define TORCH_VERSION_(MAJOR|MINOR|PATCH)/ {v = v (v == "" ? "" : ".") $3} END {print v}' "$version_h" 2>/dev/null)"
 [ -n "$version" ] || { echo "libtorch2: FAILED (no torch/version.h under $root)"; exit 1; }
 
-# libtorch 2.x needs C++17 (as the CMake build sets); OpenCV and libpng come from the system.
+# libtorch 2.x needs C++17 (as the CMake build sets); OpenCV, libpng and oneDNN come from the system.
 export LT2_ROOT="$root" LT2_OUT="$cache/out"
 rm -rf "$LT2_OUT" && mkdir -p "$LT2_OUT"
 compile_one() {
@@ -115,7 +116,7 @@ compile_one() {
   name="$(basename "$src" .cpp)"
   if g++ -std=c++17 -fsyntax-only -MD -MF "$LT2_OUT/$name.d" \
       -I"$LT2_ROOT/usr/include" -I"$LT2_ROOT/usr/include/torch/csrc/api/include" \
-      -I/usr/include/opencv4 -DSRT_IMAGE_OPENCV -Wall -Wno-unused-parameter "$src" >"$LT2_OUT/$name.log" 2>&1; then
+      -I/usr/include/opencv4 -DSRT_IMAGE_OPENCV -DSRT_WITH_ONEDNN -Wall -Wno-unused-parameter "$src" >"$LT2_OUT/$name.log" 2>&1; then
     echo ok > "$LT2_OUT/$name.rc"
   else
     echo error > "$LT2_OUT/$name.rc"
@@ -151,7 +152,7 @@ if [ "${#sys_headers[@]}" -gt 0 ]; then
   while IFS= read -r line; do
     pkg="${line%%: *}" pkg="${pkg%%:*}"
     case "$pkg" in
-      libc6-dev|linux-libc-dev|libstdc++-*-dev|libgcc-*-dev|libopencv-*-dev|libpng-dev|zlib1g-dev) ;;
+      libc6-dev|linux-libc-dev|libstdc++-*-dev|libgcc-*-dev|libopencv-*-dev|libpng-dev|zlib1g-dev|libdnnl-dev) ;;
       *) leaked=$((leaked + 1)); echo "libtorch2: header from system package: $line" ;;
     esac
   done < <(dpkg -S "${sys_headers[@]}" 2>&1 | sed -E 's/^dpkg-query: no path found matching pattern /unowned: /' |
