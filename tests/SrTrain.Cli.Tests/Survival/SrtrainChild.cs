@@ -15,7 +15,12 @@ internal sealed class SrtrainChild : IDisposable
     public SrtrainChild(IEnumerable<string> args, string? bashPrologue = null)
     {
         var dll = typeof(Program).Assembly.Location;
-        var psi = bashPrologue is null ? new ProcessStartInfo("dotnet") : new ProcessStartInfo("bash");
+        // Through env --default-signal=INT: a test run started in the background of a non-interactive shell inherits
+        // SIGINT ignored (as POSIX shells start background jobs), and .NET keeps an inherited ignore, so srtrain would
+        // never see the test's Ctrl-C.
+        var psi = new ProcessStartInfo("env");
+        psi.ArgumentList.Add("--default-signal=INT");
+        psi.ArgumentList.Add(bashPrologue is null ? "dotnet" : "bash");
         psi.RedirectStandardOutput = psi.RedirectStandardError = true;
         psi.UseShellExecute = false;
         if (bashPrologue is not null)
