@@ -26,7 +26,8 @@ public sealed class RrdbStepBenchmark(bool checkpoint) : Benchmark
     private double startRssMib;
 
     /// <summary>What conv_algorithm: auto takes for float32 NCHW training on the CPU: Winograd wherever oneDNN has it.</summary>
-    private static readonly bool Winograd = ConvAlgorithmChoice.ForThisMachine("auto", DeviceType.Cpu, "fp32", channelsLast: false).Winograd;
+    private static readonly ConvAlgorithmChoice Algorithm = ConvAlgorithmChoice.ForThisMachine("auto", DeviceType.Cpu, "fp32", channelsLast: false);
+    private static bool Winograd => Algorithm.Winograd;
 
     public override string Name => checkpoint ? "rrdb_step_ckpt" : "rrdb_step";
 
@@ -106,7 +107,7 @@ public sealed class RrdbStepBenchmark(bool checkpoint) : Benchmark
         public void Step()
         {
             using var scope = LibTorch.NewDisposeScope();
-            using var algorithm = ConvAlgorithm.UseWinograd(Winograd);
+            using var algorithm = ConvAlgorithm.UseWinograd(Algorithm.Winograd, Algorithm.MaxScratchpadBytes);
             adam.ZeroGrad();
             loss.Forward(net.Forward(lq), gt).Backward();
             adam.Step();

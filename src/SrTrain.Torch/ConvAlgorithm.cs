@@ -11,7 +11,8 @@ namespace SrTrain.Torch;
 /// encloses (an async-local value: the training loop and what it awaits or starts), not for other threads.</summary>
 public static class ConvAlgorithm
 {
-    private static readonly AsyncLocal<bool> winograd = new();
+    // 0: off (direct); otherwise the largest scratchpad, in bytes, a Winograd convolution may take.
+    private static readonly AsyncLocal<long> winogradScratchpadLimit = new();
     private static readonly Lazy<bool> available = new(() =>
     {
         Native.Check(Native.srt_winograd_available(out int yes));
@@ -23,23 +24,38 @@ public static class ConvAlgorithm
     public static bool WinogradAvailable => available.Value;
 
     /// <summary>Whether convolutions here go through Winograd (inside a <see cref="UseWinograd"/> scope that turned it on).</summary>
-    public static bool WinogradEnabled => winograd.Value;
+    public static bool WinogradEnabled => winogradScratchpadLimit.Value > 0;
+
+    /// <summary>The largest scratchpad (bytes) a Winograd convolution may take here: a convolution whose passes need more
+    /// (forward, and the backward passes a gradient will flow through) runs libtorch's direct kernels instead.</summary>
+    public static long WinogradScratchpadLimit => winogradScratchpadLimit.Value;
+
+    /// <summary>The scratchpads (bytes) oneDNN's Winograd primitives take for an [n, c, h, w] input and k output channels
+    /// (3x3, stride 1, pad 1), per pass; null where it has no Winograd kernel for that shape (or none at all here).</summary>
+    public static (long Forward, long BackwardData, long BackwardWeights)? WinogradScratchpadBytes(long n, long c, long k, long h, long w)
+    {
+        Native.Check(Native.srt_winograd_scratchpad_bytes(n, c, k, h, w, out int yes, out long forward, out long data, out long weights));
+        return yes != 0 ? (forward, data, weights) : null;
+    }
 
     /// <summary>Turns Winograd convolutions on (or off) until the returned scope is disposed, which restores the previous
-    /// choice; on fails where they are unavailable.</summary>
-    public static Scope UseWinograd(bool on = true)
+    /// choice; on fails where they are unavailable. <paramref name="maxScratchpadBytes"/> keeps layers whose Winograd
+    /// scratchpad is larger on direct kernels: that scratchpad is live on top of the saved activations when the backward
+    /// pass starts, so it adds to a step's peak memory (oneDNN's for VGG19's 512-channel layers: 44-125 MiB at batch 4).</summary>
+    public static Scope UseWinograd(bool on = true, long maxScratchpadBytes = long.MaxValue)
     {
         if (on && !WinogradAvailable)
             throw new InvalidOperationException("Winograd convolutions are unavailable here: "
                 + "they need a libtorch build that links oneDNN (Debian's libtorch-dev with libdnnl-dev) and oneDNN's AVX-512 kernels");
-        var previous = winograd.Value;
-        winograd.Value = on;
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxScratchpadBytes);
+        var previous = winogradScratchpadLimit.Value;
+        winogradScratchpadLimit.Value = on ? maxScratchpadBytes : 0;
         return new Scope(previous);
     }
 
     /// <summary>Restores the choice that held before <see cref="UseWinograd"/>.</summary>
-    public readonly struct Scope(bool previous) : IDisposable
+    public readonly struct Scope(long previous) : IDisposable
     {
-        public void Dispose() => winograd.Value = previous;
+        public void Dispose() => winogradScratchpadLimit.Value = previous;
     }
 }

@@ -26,7 +26,7 @@ public static unsafe class F
         if (ConvAlgorithm.WinogradEnabled && stride == (1, 1) && padding == (1, 1) && dilation == (1, 1) && groups == 1)
         {
             // Applies only to float32 NCHW CPU input and a 3x3 kernel oneDNN has a Winograd kernel for; else libtorch's.
-            int rc = Native.srt_conv2d_winograd(input.H, weight.H, Opt(bias), out int used, out var w);
+            int rc = Native.srt_conv2d_winograd(input.H, weight.H, Opt(bias), ConvAlgorithm.WinogradScratchpadLimit, out int used, out var w);
             if (rc != 0 || used != 0) return Tensor.Wrap(rc, w);
         }
         long* s = stackalloc long[] { stride.H, stride.W };

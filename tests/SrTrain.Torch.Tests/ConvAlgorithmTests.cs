@@ -125,6 +125,38 @@ public class ConvAlgorithmTests
     }
 
     [Fact]
+    public void ScratchpadLimitKeepsLargerLayersOnDirectKernels()
+    {
+        if (!ConvAlgorithm.WinogradAvailable) return;   // UnavailableWinogradIsAClearError covers this machine
+        using var scope = LibTorch.NewDisposeScope();
+        var sizes = ConvAlgorithm.WinogradScratchpadBytes(1, 64, 64, 32, 32);
+        Assert.NotNull(sizes);
+        var (forward, _, backwardWeights) = sizes.Value;
+        Assert.True(forward > 0, "a Winograd forward transforms its tiles in a scratchpad");
+        var rng = new Random(5);
+        var x = Normal(rng, 1, 64, 32, 32);
+        var w = Normal(rng, 64, 64, 3, 3).Mul(Tensor.Scalar(0.05));
+        var b = Normal(rng, 64);
+        var direct = F.Conv2d(x, w, b, padding: 1);
+
+        // No gradient: only the forward's scratchpad counts.
+        using (ConvAlgorithm.UseWinograd(maxScratchpadBytes: forward)) Assert.False(Same(F.Conv2d(x, w, b, padding: 1), direct));
+        using (ConvAlgorithm.UseWinograd(maxScratchpadBytes: forward - 1)) Assert.True(Same(F.Conv2d(x, w, b, padding: 1), direct));
+        using (ConvAlgorithm.UseWinograd()) Assert.False(Same(F.Conv2d(x, w, b, padding: 1), direct));
+
+        // A weight that wants its gradient adds the backward-weights pass's scratchpad to what the layer needs.
+        if (backwardWeights > forward)
+        {
+            var trainable = w.Detach().RequiresGrad_();
+            using (ConvAlgorithm.UseWinograd(maxScratchpadBytes: forward))
+                Assert.True(Same(F.Conv2d(x, trainable, b, padding: 1).Detach(), direct));
+            using (ConvAlgorithm.UseWinograd(maxScratchpadBytes: backwardWeights))
+                Assert.False(Same(F.Conv2d(x, trainable, b, padding: 1).Detach(), direct));
+        }
+        Assert.Throws<ArgumentOutOfRangeException>(() => ConvAlgorithm.UseWinograd(maxScratchpadBytes: 0));
+    }
+
+    [Fact]
     public void AnotherThreadKeepsItsOwnChoice()
     {
         if (!ConvAlgorithm.WinogradAvailable) return;   // UnavailableWinogradIsAClearError covers this machine

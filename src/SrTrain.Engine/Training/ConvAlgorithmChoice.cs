@@ -8,8 +8,17 @@ namespace SrTrain.Engine.Training;
 /// Winograd where it applies and was measured faster: float32 training in NCHW on the CPU with oneDNN's AVX-512 kernels
 /// (RRDBNet whole iterations on a 2-core EPYC, see docs/getting-started.md). Under bf16 autocast or channels_last the
 /// convolutions are not Winograd's to run, so auto says direct there. <see cref="Reason"/> says why, for the log.</summary>
-public sealed record ConvAlgorithmChoice(bool Winograd, string Reason)
+public sealed record ConvAlgorithmChoice(bool Winograd, string Reason, long MaxScratchpadBytes = long.MaxValue)
 {
+    /// <summary>auto's bound on a Winograd layer's scratchpad (see <see cref="ConvAlgorithm.UseWinograd"/>): 48 MiB keeps
+    /// the 64 -> 256 channel upsampling convolution at 64x64 (EDSR, MSRResNet: 53-60 MiB at batch 4, 2.3x faster) on
+    /// direct kernels and VGG19's perceptual layers (at most 51 MiB without weight gradients) on Winograd. Measured on a
+    /// 2-core EPYC with AVX-512, batch 4, GT 128, peak PSS of 30 (EDSR-M) or 8 (ESRGAN) iterations, 3-4 runs each:
+    /// EDSR-M 374-453 MiB direct, 462-543 unbounded, 416-467 at 32 MiB (the same layers as 48), 412-451 at 16 MiB;
+    /// ESRGAN 2335-2389 direct, 2410-2449 unbounded, 2377-2389 at 48 MiB at unbounded speed, while 16 MiB gave up half
+    /// of Winograd's gain there.</summary>
+    public const long AutoMaxScratchpadBytes = 48L << 20;
+
     /// <summary>The values <c>conv_algorithm</c> accepts.</summary>
     public static readonly string[] Values = ["auto", "direct", "winograd"];
 
@@ -47,7 +56,8 @@ public sealed record ConvAlgorithmChoice(bool Winograd, string Reason)
         }
         if (notApplicable is not null) return new(false, $"conv_algorithm: auto, {notApplicable}: direct");
         return winogradAvailable()
-            ? new(true, "conv_algorithm: auto, float32 NCHW training and oneDNN with AVX-512 Winograd kernels: winograd")
+            ? new(true, "conv_algorithm: auto, float32 NCHW training and oneDNN with AVX-512 Winograd kernels: winograd "
+                        + $"(layers whose Winograd scratchpad would exceed {AutoMaxScratchpadBytes >> 20} MiB stay direct)", AutoMaxScratchpadBytes)
             : new(false, "conv_algorithm: auto, oneDNN has no float32 Winograd kernels here (below AVX-512, or a libtorch without a linked oneDNN): direct");
     }
 }

@@ -71,7 +71,7 @@ public sealed class Trainer(ExperimentOptions options, IDataPipeline data, IImag
         var convAlgorithm = ConvAlgorithmChoice.ForThisMachine(o.ConvAlgorithm, device.Type, model.Precision.Name, model.MemoryFormat.ChannelsLast);
         if (ConvAlgorithmChoice.IsAuto(o.ConvAlgorithm)) log.Information("Convolutions {Algorithm}: {Reason}", convAlgorithm.Name, convAlgorithm.Reason);
         // Holds for this run's forward passes, the training loop's and validation's, on this thread and what it awaits.
-        using var convScope = ConvAlgorithm.UseWinograd(convAlgorithm.Winograd);
+        using var convScope = ConvAlgorithm.UseWinograd(convAlgorithm.Winograd, convAlgorithm.MaxScratchpadBytes);
         if (device.Type == DeviceType.Cuda)
         {
             // BasicSR's train.py sets torch.backends.cudnn.benchmark = True; cudnn_benchmark: false keeps the algorithms fixed.

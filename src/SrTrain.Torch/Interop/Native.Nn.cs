@@ -6,8 +6,10 @@ namespace SrTrain.Torch.Interop;
 internal static unsafe partial class Native
 {
     [DllImport(Lib)] internal static extern int srt_conv2d(TensorHandle x, TensorHandle w, TensorHandle b, long* stride, long* padding, long* dilation, long groups, out nint result);
-    [DllImport(Lib)] internal static extern int srt_conv2d_winograd(TensorHandle x, TensorHandle w, TensorHandle b, out int used, out nint result);
+    [DllImport(Lib)] internal static extern int srt_conv2d_winograd(TensorHandle x, TensorHandle w, TensorHandle b, long maxScratchpadBytes, out int used, out nint result);
     [DllImport(Lib)] internal static extern int srt_winograd_available(out int available);
+    [DllImport(Lib)] internal static extern int srt_winograd_scratchpad_bytes(long n, long c, long k, long h, long w, out int available,
+                                                                              out long forward, out long backwardData, out long backwardWeights);
     [DllImport(Lib)] internal static extern int srt_conv_transpose2d(TensorHandle x, TensorHandle w, TensorHandle b, long* stride, long* padding, long* output_padding, long groups, long* dilation, out nint result);
     [DllImport(Lib)] internal static extern int srt_linear(TensorHandle x, TensorHandle w, TensorHandle b, out nint result);
     [DllImport(Lib)] internal static extern int srt_relu(TensorHandle x, out nint result);

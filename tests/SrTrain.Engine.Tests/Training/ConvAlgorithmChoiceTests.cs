@@ -20,6 +20,10 @@ public class ConvAlgorithmChoiceTests
         Assert.Equal("winograd", choice.Name);
         Assert.Contains("float32 NCHW training", choice.Reason);
         Assert.True(Resolve(" AUTO ", available: true).Winograd);
+        // auto keeps layers with large Winograd scratchpads on direct kernels (peak memory); an explicit winograd does not.
+        Assert.Equal(ConvAlgorithmChoice.AutoMaxScratchpadBytes, choice.MaxScratchpadBytes);
+        Assert.Contains("scratchpad would exceed 48 MiB stay direct", choice.Reason);
+        Assert.Equal(long.MaxValue, Resolve("winograd", available: true).MaxScratchpadBytes);
     }
 
     [Fact]

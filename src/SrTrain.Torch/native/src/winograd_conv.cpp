@@ -21,6 +21,7 @@
 #include <dnnl.hpp>
 #include <torch/csrc/autograd/custom_function.h>
 
+#include <algorithm>
 #include <array>
 #include <memory>
 #include <mutex>
@@ -244,10 +245,29 @@ SRT_API int srt_winograd_available(int* available) {
   })
 }
 
+// The scratchpad sizes (bytes) of the forward, backward-data and backward-weights Winograd primitives for an
+// [n, c, h, w] input and k output channels (with a bias); *available = 0 when oneDNN has no Winograd kernel for it.
+SRT_API int srt_winograd_scratchpad_bytes(int64_t n, int64_t c, int64_t k, int64_t h, int64_t w, int* available,
+                                          int64_t* fwd, int64_t* bwd_data, int64_t* bwd_weights) {
+  SRT_GUARD({
+    *available = 0;
+    *fwd = *bwd_data = *bwd_weights = 0;
+#ifdef SRT_WITH_ONEDNN
+    if (auto p = primitives_for(Shape{n, c, k, h, w, true})) {
+      *available = 1;
+      *fwd = static_cast<int64_t>(p->fwd_pd.scratchpad_desc().get_size());
+      *bwd_data = static_cast<int64_t>(p->bwd_data_pd.scratchpad_desc().get_size());
+      *bwd_weights = static_cast<int64_t>(p->bwd_weights_pd.scratchpad_desc().get_size());
+    }
+#endif
+  })
+}
+
 // conv2d(x, w, b, stride 1, padding 1) through oneDNN's Winograd kernels when they apply: float32 CPU tensors, x NCHW
-// contiguous, w [K, C, 3, 3], no CPU autocast active, and a Winograd kernel for the shape. *used = 1 and *out set when it
+// contiguous, w [K, C, 3, 3], no CPU autocast active, a Winograd kernel for the shape, and scratchpads of at most
+// max_scratchpad_bytes for the passes the call will run. *used = 1 and *out set when it
 // ran; *used = 0 (and *out untouched) when it does not apply (also for channel counts that are not multiples of 16), for the caller to run libtorch's conv2d.
-SRT_API int srt_conv2d_winograd(TH x, TH w, TH b, int* used, TH* out) {
+SRT_API int srt_conv2d_winograd(TH x, TH w, TH b, int64_t max_scratchpad_bytes, int* used, TH* out) {
   SRT_GUARD({
     *used = 0;
 #ifdef SRT_WITH_ONEDNN
@@ -267,7 +287,16 @@ SRT_API int srt_conv2d_winograd(TH x, TH w, TH b, int* used, TH* out) {
     // Channel counts off AVX-512's 16 lanes run padded and slower than direct (3 -> 64: 0.32 vs 0.04 ms forward;
     // 64 -> 3: about even), so RGB input and output layers stay direct.
     if (input.size(1) % 16 != 0 || weight.size(0) % 16 != 0) return 0;
-    if (!primitives_for(shape_of(input, weight, has_bias))) return 0;
+    auto p = primitives_for(shape_of(input, weight, has_bias));
+    if (!p) return 0;
+    // The largest scratchpad this call's passes will take (the backward ones only where a gradient will flow): live on
+    // top of every saved activation at the start of a backward pass, so a large one raises the step's peak memory.
+    const bool grad = c10::GradMode::is_enabled();
+    size_t scratch = p->fwd_pd.scratchpad_desc().get_size();
+    if (grad && input.requires_grad()) scratch = std::max(scratch, p->bwd_data_pd.scratchpad_desc().get_size());
+    if (grad && (weight.requires_grad() || (has_bias && b->requires_grad())))
+      scratch = std::max(scratch, p->bwd_weights_pd.scratchpad_desc().get_size());
+    if (static_cast<int64_t>(scratch) > max_scratchpad_bytes) return 0;
     // An empty tensor stands for "no bias": autograd functions take defined tensors only.
     at::Tensor bias = has_bias ? b->contiguous() : at::empty({0}, weight.options());
     *out = srt::wrap(WinogradConv::apply(input, weight.contiguous(), bias));
