@@ -33,6 +33,27 @@ public class ConvAlgorithmTests
     public void ForwardAndGradientsMatchFloat64Convolution(int n, int c, int k, int h, int w, bool bias)
     {
         if (!ConvAlgorithm.WinogradAvailable) return;   // UnavailableWinogradIsAClearError covers this machine
+        CheckAgainstFloat64(n, c, k, h, w, bias, long.MaxValue);
+    }
+
+    /// <summary>A batch whose scratchpads exceed the bound runs in chunks of fewer images (the weight gradient summed over
+    /// them): still Winograd, still within the bound of float64.</summary>
+    [Fact]
+    public void ABatchWhoseScratchpadExceedsTheBoundRunsInChunks()
+    {
+        if (!ConvAlgorithm.WinogradAvailable) return;   // UnavailableWinogradIsAClearError covers this machine
+        static long Largest((long Forward, long BackwardData, long BackwardWeights)? s) =>
+            Math.Max(s!.Value.Forward, Math.Max(s.Value.BackwardData, s.Value.BackwardWeights));
+        // 64 -> 256 channels at 32x32: the scratchpads grow with the images per execution (oneDNN on AVX-512: 18 MiB for
+        // one image, 26 for four).
+        long one = Largest(ConvAlgorithm.WinogradScratchpadBytes(1, 64, 256, 32, 32));
+        long four = Largest(ConvAlgorithm.WinogradScratchpadBytes(4, 64, 256, 32, 32));
+        if (four <= one) return;   // a oneDNN whose scratchpad does not grow with the batch needs no chunks
+        CheckAgainstFloat64(4, 64, 256, 32, 32, bias: true, maxScratchpadBytes: one);
+    }
+
+    private static void CheckAgainstFloat64(int n, int c, int k, int h, int w, bool bias, long maxScratchpadBytes)
+    {
         using var scope = LibTorch.NewDisposeScope();
         var rng = new Random(n * 1000 + c + k + h);
         var x = Normal(rng, n, c, h, w).RequiresGrad_();
@@ -41,7 +62,7 @@ public class ConvAlgorithmTests
         var upstream = Normal(rng, n, k, h, w);
 
         Tensor y;
-        using (ConvAlgorithm.UseWinograd()) y = F.Conv2d(x, wt, b, padding: 1);
+        using (ConvAlgorithm.UseWinograd(maxScratchpadBytes: maxScratchpadBytes)) y = F.Conv2d(x, wt, b, padding: 1);
         y.Mul(upstream).Sum().Backward();
 
         var x64 = x.Detach().To(DType.Float64).RequiresGrad_();
