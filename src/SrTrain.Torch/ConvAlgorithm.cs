@@ -27,7 +27,8 @@ public static class ConvAlgorithm
     public static bool WinogradEnabled => winogradScratchpadLimit.Value > 0;
 
     /// <summary>The largest scratchpad (bytes) a Winograd convolution may take here: a convolution whose passes need more
-    /// (forward, and the backward passes a gradient will flow through) runs libtorch's direct kernels instead.</summary>
+    /// (forward, and the backward passes a gradient will flow through) runs its batch in chunks of fewer images, or
+    /// libtorch's direct kernels where even one image's exceeds it.</summary>
     public static long WinogradScratchpadLimit => winogradScratchpadLimit.Value;
 
     /// <summary>The scratchpads (bytes) oneDNN's Winograd primitives take for an [n, c, h, w] input and k output channels
@@ -39,9 +40,10 @@ public static class ConvAlgorithm
     }
 
     /// <summary>Turns Winograd convolutions on (or off) until the returned scope is disposed, which restores the previous
-    /// choice; on fails where they are unavailable. <paramref name="maxScratchpadBytes"/> keeps layers whose Winograd
-    /// scratchpad is larger on direct kernels: that scratchpad is live on top of the saved activations when the backward
-    /// pass starts, so it adds to a step's peak memory (oneDNN's for VGG19's 512-channel layers: 44-125 MiB at batch 4).</summary>
+    /// choice; on fails where they are unavailable. <paramref name="maxScratchpadBytes"/> bounds a layer's Winograd
+    /// scratchpad (see <see cref="WinogradScratchpadLimit"/>): it is live on top of the saved activations when the
+    /// backward pass starts, so it adds to a step's peak memory (oneDNN's for VGG19's 512-channel layers: 44-125 MiB at
+    /// batch 4, most of it for the weights, which chunks do not shrink).</summary>
     public static Scope UseWinograd(bool on = true, long maxScratchpadBytes = long.MaxValue)
     {
         if (on && !WinogradAvailable)

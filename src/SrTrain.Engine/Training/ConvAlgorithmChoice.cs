@@ -10,13 +10,13 @@ namespace SrTrain.Engine.Training;
 /// convolutions are not Winograd's to run, so auto says direct there. <see cref="Reason"/> says why, for the log.</summary>
 public sealed record ConvAlgorithmChoice(bool Winograd, string Reason, long MaxScratchpadBytes = long.MaxValue)
 {
-    /// <summary>auto's bound on a Winograd layer's scratchpad (see <see cref="ConvAlgorithm.UseWinograd"/>): 48 MiB keeps
-    /// the 64 -> 256 channel upsampling convolution at 64x64 (EDSR, MSRResNet: 53-60 MiB at batch 4, 2.3x faster) on
-    /// direct kernels and VGG19's perceptual layers (at most 51 MiB without weight gradients) on Winograd. Measured on a
-    /// 2-core EPYC with AVX-512, batch 4, GT 128, peak PSS of 30 (EDSR-M) or 8 (ESRGAN) iterations, 3-4 runs each:
-    /// EDSR-M 374-453 MiB direct, 462-543 unbounded, 416-467 at 32 MiB (the same layers as 48), 412-451 at 16 MiB;
-    /// ESRGAN 2335-2389 direct, 2410-2449 unbounded, 2377-2389 at 48 MiB at unbounded speed, while 16 MiB gave up half
-    /// of Winograd's gain there.</summary>
+    /// <summary>auto's bound on a Winograd layer's scratchpad (see <see cref="ConvAlgorithm.UseWinograd"/>): a layer over it
+    /// runs its batch in chunks, or on direct kernels where one image's exceeds it. 48 MiB runs every layer of RRDBNet,
+    /// EDSR and MSRResNet on Winograd at batch 4 (the 64 -> 256 upsampling convolution at 64x64, 60 MiB for four images,
+    /// one image at a time) and VGG19's perceptual layers up to 512 channels. Measured on a 2-core EPYC with AVX-512,
+    /// batch 4, GT 128 (peak PSS of 30 EDSR-M or 8 ESRGAN iterations, 3-4 runs each): EDSR-M 374-453 MiB direct,
+    /// 462-543 unbounded, 447-488 with the bound at unbounded speed; ESRGAN 2335-2389 direct, 2410-2449 unbounded,
+    /// 2377-2389 with the bound (before chunking) at unbounded speed.</summary>
     public const long AutoMaxScratchpadBytes = 48L << 20;
 
     /// <summary>The values <c>conv_algorithm</c> accepts.</summary>
@@ -57,7 +57,7 @@ public sealed record ConvAlgorithmChoice(bool Winograd, string Reason, long MaxS
         if (notApplicable is not null) return new(false, $"conv_algorithm: auto, {notApplicable}: direct");
         return winogradAvailable()
             ? new(true, "conv_algorithm: auto, float32 NCHW training and oneDNN with AVX-512 Winograd kernels: winograd "
-                        + $"(layers whose Winograd scratchpad would exceed {AutoMaxScratchpadBytes >> 20} MiB stay direct)", AutoMaxScratchpadBytes)
+                        + $"(a layer whose Winograd scratchpad would exceed {AutoMaxScratchpadBytes >> 20} MiB runs its batch in chunks, or direct)", AutoMaxScratchpadBytes)
             : new(false, "conv_algorithm: auto, oneDNN has no float32 Winograd kernels here (below AVX-512, or a libtorch without a linked oneDNN): direct");
     }
 }
