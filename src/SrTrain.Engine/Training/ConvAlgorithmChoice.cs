@@ -11,13 +11,15 @@ namespace SrTrain.Engine.Training;
 public sealed record ConvAlgorithmChoice(bool Winograd, string Reason, long MaxScratchpadBytes = long.MaxValue)
 {
     /// <summary>auto's bound on a Winograd layer's scratchpad (see <see cref="ConvAlgorithm.UseWinograd"/>): a layer over it
-    /// runs its batch in chunks, or on direct kernels where one image's exceeds it. 48 MiB runs every layer of RRDBNet,
+    /// runs its batch in chunks, or on direct kernels where one image's exceeds it. 40 MiB runs every layer of RRDBNet,
     /// EDSR and MSRResNet on Winograd at batch 4 (the 64 -> 256 upsampling convolution at 64x64, 60 MiB for four images,
-    /// one image at a time) and VGG19's perceptual layers up to 512 channels. Measured on a 2-core EPYC with AVX-512,
-    /// batch 4, GT 128 (peak PSS of 30 EDSR-M or 8 ESRGAN iterations, 3-4 runs each): EDSR-M 374-453 MiB direct,
-    /// 462-543 unbounded, 447-488 with the bound at unbounded speed; ESRGAN 2335-2389 direct, 2410-2449 unbounded,
-    /// 2377-2389 with the bound (before chunking) at unbounded speed.</summary>
-    public const long AutoMaxScratchpadBytes = 48L << 20;
+    /// one image at a time: 26 MiB) and VGG19's perceptual layers up to 256 channels, and keeps its 512-channel layers
+    /// (44-51 MiB even for one image, mostly weight transforms) direct. Measured on a 2-core EPYC with AVX-512, batch 4,
+    /// GT 128 (peak PSS of 30 EDSR-M iterations, 3 runs each): 381-389 MiB direct, 462-543 unbounded, 447-488 with the
+    /// bound at unbounded speed. ESRGAN whole-iteration bench: with 48 MiB and chunks (the 512-channel layers ran two
+    /// images at a time, 46 MiB) peak PSS 2426 vs the reference's 2423; with 48 MiB and no chunks (those layers direct)
+    /// 2372 vs 2403 at ratio 1.60.</summary>
+    public const long AutoMaxScratchpadBytes = 40L << 20;
 
     /// <summary>The values <c>conv_algorithm</c> accepts.</summary>
     public static readonly string[] Values = ["auto", "direct", "winograd"];

@@ -22,7 +22,7 @@ public class ConvAlgorithmChoiceTests
         Assert.True(Resolve(" AUTO ", available: true).Winograd);
         // auto keeps layers with large Winograd scratchpads on direct kernels (peak memory); an explicit winograd does not.
         Assert.Equal(ConvAlgorithmChoice.AutoMaxScratchpadBytes, choice.MaxScratchpadBytes);
-        Assert.Contains("scratchpad would exceed 48 MiB runs its batch in chunks", choice.Reason);
+        Assert.Contains("scratchpad would exceed 40 MiB runs its batch in chunks", choice.Reason);
         Assert.Equal(long.MaxValue, Resolve("winograd", available: true).MaxScratchpadBytes);
     }
 
