@@ -23,10 +23,11 @@ public static unsafe class F
     public static Tensor Conv2d(Tensor input, Tensor weight, Tensor? bias, (int H, int W) stride, (int H, int W) padding,
                                 (int H, int W) dilation, int groups = 1)
     {
-        if (ConvAlgorithm.WinogradEnabled && stride == (1, 1) && padding == (1, 1) && dilation == (1, 1) && groups == 1)
+        long winogradLimit = ConvAlgorithm.WinogradScratchpadLimit;   // 0: off; one async-local read per convolution
+        if (winogradLimit > 0 && stride == (1, 1) && padding == (1, 1) && dilation == (1, 1) && groups == 1)
         {
             // Applies only to float32 NCHW CPU input and a 3x3 kernel oneDNN has a Winograd kernel for; else libtorch's.
-            int rc = Native.srt_conv2d_winograd(input.H, weight.H, Opt(bias), ConvAlgorithm.WinogradScratchpadLimit, out int used, out var w);
+            int rc = Native.srt_conv2d_winograd(input.H, weight.H, Opt(bias), winogradLimit, out int used, out var w);
             if (rc != 0 || used != 0) return Tensor.Wrap(rc, w);
         }
         long* s = stackalloc long[] { stride.H, stride.W };
