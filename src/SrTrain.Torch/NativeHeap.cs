@@ -77,4 +77,24 @@ public static class NativeHeap
             }
         }
     }
+
+    /// <summary>Bytes glibc's malloc has handed out and not yet had back, over all its arenas and mapped blocks
+    /// (mallinfo2's uordblks + hblkhd). Unlike resident memory it sees a leak even while the heap still holds free
+    /// pages an earlier peak left behind. Null where the C library has no mallinfo2.</summary>
+    public static long? InUseBytes
+    {
+        get
+        {
+            if (!OperatingSystem.IsLinux()) return null;
+            try
+            {
+                var info = LibC.MallInfo();
+                return (long)info.UordBlks + (long)info.HBlkHd;
+            }
+            catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+            {
+                return null;
+            }
+        }
+    }
 }

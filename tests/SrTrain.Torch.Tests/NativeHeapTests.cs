@@ -45,4 +45,19 @@ public class NativeHeapTests
         using (var again = Tensor.Zeros([4, 64, 128, 128]))
             Assert.Equal(before, NativeHeap.MappedBytes);
     }
+
+    [Fact]
+    public void InUseBytesCountATensorWhileItLivesAndNotAfterward()
+    {
+        var before = NativeHeap.InUseBytes;
+        Assert.NotNull(before);
+        const long size = 4L * 64 * 128 * 128 * sizeof(float); // 16 MiB
+        long during;
+        using (var t = Tensor.Ones([4, 64, 128, 128]))
+            during = NativeHeap.InUseBytes!.Value;
+        long after = NativeHeap.InUseBytes!.Value;
+        // Slack of 1 MiB for whatever else the process allocates meanwhile (the runtime's own threads use malloc).
+        Assert.InRange(during - before!.Value, size - (1 << 20), size + (1 << 20));
+        Assert.InRange(after - before.Value, -(1L << 20), 1L << 20);
+    }
 }
