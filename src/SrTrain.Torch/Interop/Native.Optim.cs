@@ -11,6 +11,7 @@ internal static unsafe partial class Native
     internal const int OptimMaximize = 2;
     internal const int OptimDecoupled = 4;
     internal const int OptimNesterov = 8;
+    internal const int OptimFused = 16;
 
     [DllImport(Lib)] internal static extern int srt_adam_step(nint* parameters, int count, nint* expAvgs, nint* expAvgSqs, nint* maxExpAvgSqs,
         double* hyper, int* flags, byte* stepped);

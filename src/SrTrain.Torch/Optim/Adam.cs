@@ -6,8 +6,8 @@ public sealed class Adam : AdamBase
 {
     /// <summary>One parameter group with torch's defaults.</summary>
     public Adam(IEnumerable<Tensor> parameters, double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999,
-                double eps = 1e-8, double weightDecay = 0, bool amsgrad = false, bool maximize = false)
-        : this([new AdamGroup(parameters, lr, beta1, beta2, eps, weightDecay, amsgrad, maximize)]) { }
+                double eps = 1e-8, double weightDecay = 0, bool amsgrad = false, bool maximize = false, bool fused = false)
+        : this([new AdamGroup(parameters, lr, beta1, beta2, eps, weightDecay, amsgrad, maximize, fused)]) { }
 
     /// <summary>Several parameter groups, each with its own hyper-parameters.</summary>
     public Adam(IEnumerable<AdamGroup> groups) : base(groups, decoupledWeightDecay: false) { }

@@ -57,7 +57,7 @@ public abstract class AdamBase : Optimizer
             (hyper[6 * i], hyper[6 * i + 1], hyper[6 * i + 2], hyper[6 * i + 3], hyper[6 * i + 4], hyper[6 * i + 5]) =
                 (g.Lr, g.Beta1, g.Beta2, g.Eps, g.WeightDecay, steps[i] + 1);
             flags[i] = (g.Amsgrad ? Native.OptimAmsgrad : 0) | (g.Maximize ? Native.OptimMaximize : 0) |
-                       (decoupled ? Native.OptimDecoupled : 0);
+                       (decoupled ? Native.OptimDecoupled : 0) | (g.Fused ? Native.OptimFused : 0);
         }
         int rc;
         fixed (nint* pp = raw, pm = m, pv = v, pvm = vMax)

@@ -86,6 +86,33 @@ internal sealed class OptimizerTrajectory : IDisposable
             for (int i = 0; i < Parameters.Length; i++) Assert.Equal((long)stepCounts[i], adam.StepCount(i));
     }
 
+    /// <summary>Runs every step and asserts the parameters stay within <paramref name="ulpsPerStep"/> float32 ulp of
+    /// torch's per step taken, counted on the larger of the value and <paramref name="updateScale"/> (the size of one
+    /// Adam update, about lr): an update that rounds differently adds at most that much each step, and with the
+    /// gradients fixed by the fixture the differences add up rather than grow. Returns the largest difference seen, in
+    /// units of that tolerance's per-step ulp.</summary>
+    internal double AssertClose(string config, Optimizer optimizer, double ulpsPerStep, double updateScale)
+    {
+        using var expected = LiveFixture.Load("make_optim", "optimizer_fixtures", $"optim/{config}.json");
+        var trajectory = expected["params"].ToArray<float>();
+        double worst = 0;
+        for (int k = 0; k < Steps; k++)
+        {
+            Step(optimizer, k);
+            var actual = Flat();
+            for (int j = 0; j < NumEl; j++)
+            {
+                double want = trajectory[k * NumEl + j];
+                double ulp = Math.Max(Math.Abs(want), updateScale) * Math.Pow(2, -23);
+                double diff = Math.Abs(actual[j] - want);
+                worst = Math.Max(worst, diff / ulp / (k + 1));
+                Assert.True(diff <= ulpsPerStep * (k + 1) * ulp,
+                    $"{config}: step {k + 1}, element {j}: {actual[j]:R}, torch {want:R} (difference {diff / ulp:F1} ulp)");
+            }
+        }
+        return worst;
+    }
+
     public void Dispose()
     {
         foreach (var p in Parameters) p.Dispose();
