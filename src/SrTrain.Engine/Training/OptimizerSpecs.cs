@@ -11,27 +11,31 @@ public interface IOptimizerSpec
     Optimizer Create(IEnumerable<Tensor> parameters);
 }
 
-/// <summary>torch.optim.Adam's options.</summary>
+/// <summary>torch.optim.Adam's options. <c>fused</c> defaults to true here (torch: false): each float32 CPU
+/// parameter is updated in one pass over its memory, within a few ulp of torch's op-by-op update; <c>fused: false</c>
+/// reproduces torch.optim.Adam bit for bit.</summary>
 [Optimizer("Adam")]
-public sealed record AdamSpec(double Lr = 1e-3, double[]? Betas = null, double Eps = 1e-8, double WeightDecay = 0, bool Amsgrad = false)
+public sealed record AdamSpec(double Lr = 1e-3, double[]? Betas = null, double Eps = 1e-8, double WeightDecay = 0, bool Amsgrad = false,
+                              bool Fused = true)
     : IOptimizerSpec
 {
     public Optimizer Create(IEnumerable<Tensor> parameters)
     {
         var (b1, b2) = SpecHelpers.Betas(Betas);
-        return new Adam(parameters, Lr, b1, b2, Eps, WeightDecay, Amsgrad);
+        return new Adam([new AdamGroup(parameters, Lr, b1, b2, Eps, WeightDecay, Amsgrad, fused: Fused)]);
     }
 }
 
-/// <summary>torch.optim.AdamW's options (decoupled weight decay, default 0.01).</summary>
+/// <summary>torch.optim.AdamW's options (decoupled weight decay, default 0.01); <c>fused</c> as for Adam.</summary>
 [Optimizer("AdamW")]
-public sealed record AdamWSpec(double Lr = 1e-3, double[]? Betas = null, double Eps = 1e-8, double WeightDecay = 1e-2, bool Amsgrad = false)
+public sealed record AdamWSpec(double Lr = 1e-3, double[]? Betas = null, double Eps = 1e-8, double WeightDecay = 1e-2, bool Amsgrad = false,
+                               bool Fused = true)
     : IOptimizerSpec
 {
     public Optimizer Create(IEnumerable<Tensor> parameters)
     {
         var (b1, b2) = SpecHelpers.Betas(Betas);
-        return new AdamW(parameters, Lr, b1, b2, Eps, WeightDecay, Amsgrad);
+        return new AdamW([new AdamGroup(parameters, Lr, b1, b2, Eps, WeightDecay, Amsgrad, fused: Fused)]);
     }
 }
 
