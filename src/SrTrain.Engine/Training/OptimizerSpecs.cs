@@ -11,12 +11,11 @@ public interface IOptimizerSpec
     Optimizer Create(IEnumerable<Tensor> parameters);
 }
 
-/// <summary>torch.optim.Adam's options. <c>fused</c> defaults to true here (torch: false): each float32 CPU
-/// parameter is updated in one pass over its memory, within a few ulp of torch's op-by-op update; <c>fused: false</c>
-/// reproduces torch.optim.Adam bit for bit.</summary>
+/// <summary>torch.optim.Adam's options. <c>fused: true</c> updates each float32 CPU parameter in one pass over its
+/// memory, within a few ulp of torch's op-by-op update (the default, <c>false</c>, reproduces it bit for bit).</summary>
 [Optimizer("Adam")]
 public sealed record AdamSpec(double Lr = 1e-3, double[]? Betas = null, double Eps = 1e-8, double WeightDecay = 0, bool Amsgrad = false,
-                              bool Fused = true)
+                              bool Fused = false)
     : IOptimizerSpec
 {
     public Optimizer Create(IEnumerable<Tensor> parameters)
@@ -29,7 +28,7 @@ public sealed record AdamSpec(double Lr = 1e-3, double[]? Betas = null, double E
 /// <summary>torch.optim.AdamW's options (decoupled weight decay, default 0.01); <c>fused</c> as for Adam.</summary>
 [Optimizer("AdamW")]
 public sealed record AdamWSpec(double Lr = 1e-3, double[]? Betas = null, double Eps = 1e-8, double WeightDecay = 1e-2, bool Amsgrad = false,
-                               bool Fused = true)
+                               bool Fused = false)
     : IOptimizerSpec
 {
     public Optimizer Create(IEnumerable<Tensor> parameters)

@@ -5,8 +5,8 @@ using SrTrain.Torch.Optim;
 
 namespace SrTrain.Engine.Tests.Training;
 
-/// <summary>Optimizer sections bind to torch.optim's keys; Adam and AdamW take the fused update unless the file says
-/// <c>fused: false</c> (torch's op-by-op update, bit for bit).</summary>
+/// <summary>Optimizer sections bind to torch.optim's keys; Adam and AdamW keep torch's op-by-op update (bit for bit)
+/// unless the file says <c>fused: true</c>.</summary>
 public class OptimizerSpecsTests
 {
     private static AdamGroup GroupOf(Type spec, params (string Key, object? Value)[] section)
@@ -20,10 +20,10 @@ public class OptimizerSpecsTests
     [Theory]
     [InlineData(typeof(AdamSpec))]
     [InlineData(typeof(AdamWSpec))]
-    public void AdamTakesTheFusedUpdateByDefault(Type spec)
+    public void AdamKeepsTorchsUpdateByDefault(Type spec)
     {
         var group = GroupOf(spec, ("lr", 2e-4), ("betas", new List<object?> { 0.9, 0.99 }));
-        Assert.True(group.Fused);
+        Assert.False(group.Fused);
         Assert.Equal(2e-4, group.Lr);
         Assert.Equal(0.99, group.Beta2);
     }
@@ -31,5 +31,5 @@ public class OptimizerSpecsTests
     [Theory]
     [InlineData(typeof(AdamSpec))]
     [InlineData(typeof(AdamWSpec))]
-    public void FusedFalseKeepsTorchsUpdate(Type spec) => Assert.False(GroupOf(spec, ("fused", false)).Fused);
+    public void FusedTrueTakesTheFusedUpdate(Type spec) => Assert.True(GroupOf(spec, ("fused", true)).Fused);
 }
