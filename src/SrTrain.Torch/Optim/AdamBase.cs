@@ -17,6 +17,7 @@ public abstract class AdamBase : Optimizer
     private readonly Tensor?[] expAvgSq;
     private readonly Tensor?[] maxExpAvgSq;
     private readonly long[] steps;
+    private readonly bool[] lastStepFused;
     private readonly AdamGroup[] adamGroups;
 
     private protected AdamBase(IEnumerable<AdamGroup> groups, bool decoupledWeightDecay) : base(groups)
@@ -27,6 +28,7 @@ public abstract class AdamBase : Optimizer
         expAvgSq = new Tensor?[n];
         maxExpAvgSq = new Tensor?[n];
         steps = new long[n];
+        lastStepFused = new bool[n];
         adamGroups = base.ParamGroups.Cast<AdamGroup>().ToArray();
     }
 
@@ -35,6 +37,10 @@ public abstract class AdamBase : Optimizer
 
     /// <summary>How many steps parameter <paramref name="index"/> has taken (PyTorch: state['step']).</summary>
     public long StepCount(int index) => steps[index];
+
+    /// <summary>Whether parameter <paramref name="index"/>'s last step took the fused pass (<see cref="AdamGroup.Fused"/>
+    /// asked for it and the parameter qualified), not torch's op-by-op update.</summary>
+    public bool LastStepFused(int index) => lastStepFused[index];
 
     public override unsafe void Step()
     {
@@ -72,6 +78,7 @@ public abstract class AdamBase : Optimizer
             Adopt(ref expAvgSq[i], v[i]);
             Adopt(ref maxExpAvgSq[i], vMax[i]);
             if (stepped[i] != 0) steps[i]++;
+            lastStepFused[i] = stepped[i] == 2;
         }
         GC.KeepAlive(Parameters);
         GC.KeepAlive(expAvg);

@@ -15,12 +15,16 @@ public class AdamTests
                                       double b10, double b20, double eps0, double b11, double b21, double eps1)
     {
         using var run = new OptimizerTrajectory();
-        using var adam = new Adam([
-            new AdamGroup(run.Group(0), lr: 1e-2, beta1: b10, beta2: b20, eps: eps0, amsgrad: amsgrad, maximize: maximize),
-            new AdamGroup(run.Group(1), lr: 3e-3, beta1: b11, beta2: b21, eps: eps1, weightDecay: 1e-2, amsgrad: amsgrad, maximize: maximize),
-        ]);
+        using var adam = Build(run, amsgrad, maximize, b10, b20, eps0, b11, b21, eps1, fused: false);
         run.AssertMatches(config, adam);
     }
+
+    /// <summary>The optimizer optim/grads.json's Adam trajectories were made with (FusedAdamTests: the same, fused).</summary>
+    internal static Adam Build(OptimizerTrajectory run, bool amsgrad, bool maximize, double b10, double b20, double eps0,
+                               double b11, double b21, double eps1, bool fused) => new([
+        new AdamGroup(run.Group(0), lr: 1e-2, beta1: b10, beta2: b20, eps: eps0, amsgrad: amsgrad, maximize: maximize, fused: fused),
+        new AdamGroup(run.Group(1), lr: 3e-3, beta1: b11, beta2: b21, eps: eps1, weightDecay: 1e-2, amsgrad: amsgrad, maximize: maximize, fused: fused),
+    ]);
 
     [Fact]
     public void StateDictHasTorchLayout()

@@ -13,11 +13,17 @@ public class AdamWTests
     public void MatchesTorchBitForBit(string config, bool amsgrad)
     {
         using var run = new OptimizerTrajectory();
-        AdamGroup second = amsgrad
-            ? new(run.Group(1), lr: 3e-3, weightDecay: 0, amsgrad: true)
-            : new(run.Group(1), lr: 3e-3, beta1: 0.85, beta2: 0.995, weightDecay: 0.1);
-        using var adamw = new AdamW([new AdamGroup(run.Group(0), lr: 1e-2, weightDecay: 1e-2, amsgrad: amsgrad), second]);
+        using var adamw = Build(run, amsgrad, fused: false);
         run.AssertMatches(config, adamw);
+    }
+
+    /// <summary>The optimizer optim/grads.json's AdamW trajectories were made with (FusedAdamTests: the same, fused).</summary>
+    internal static AdamW Build(OptimizerTrajectory run, bool amsgrad, bool fused)
+    {
+        AdamGroup second = amsgrad
+            ? new(run.Group(1), lr: 3e-3, weightDecay: 0, amsgrad: true, fused: fused)
+            : new(run.Group(1), lr: 3e-3, beta1: 0.85, beta2: 0.995, weightDecay: 0.1, fused: fused);
+        return new AdamW([new AdamGroup(run.Group(0), lr: 1e-2, weightDecay: 1e-2, amsgrad: amsgrad, fused: fused), second]);
     }
 
     [Fact]

@@ -19,12 +19,10 @@ public class FusedAdamTests(Xunit.Abstractions.ITestOutputHelper output)
                                                      double b10, double b20, double eps0, double b11, double b21, double eps1)
     {
         using var run = new OptimizerTrajectory();
-        using var adam = new Adam([
-            new AdamGroup(run.Group(0), lr: 1e-2, beta1: b10, beta2: b20, eps: eps0, amsgrad: amsgrad, maximize: maximize, fused: true),
-            new AdamGroup(run.Group(1), lr: 3e-3, beta1: b11, beta2: b21, eps: eps1, weightDecay: 1e-2, amsgrad: amsgrad, maximize: maximize, fused: true),
-        ]);
+        using var adam = AdamTests.Build(run, amsgrad, maximize, b10, b20, eps0, b11, b21, eps1, fused: true);
         double worst = run.AssertClose(config, adam, UlpsPerStep, updateScale: 1e-2);
         output.WriteLine($"{config}: largest difference {worst:F2} ulp per step");
+        AssertTookTheFusedPass(run, adam);
     }
 
     [Theory]
@@ -33,12 +31,21 @@ public class FusedAdamTests(Xunit.Abstractions.ITestOutputHelper output)
     public void AdamWStaysWithinAFewUlpPerStepOfTorch(string config, bool amsgrad)
     {
         using var run = new OptimizerTrajectory();
-        AdamGroup second = amsgrad
-            ? new(run.Group(1), lr: 3e-3, weightDecay: 0, amsgrad: true, fused: true)
-            : new(run.Group(1), lr: 3e-3, beta1: 0.85, beta2: 0.995, weightDecay: 0.1, fused: true);
-        using var adamw = new AdamW([new AdamGroup(run.Group(0), lr: 1e-2, weightDecay: 1e-2, amsgrad: amsgrad, fused: true), second]);
+        using var adamw = AdamWTests.Build(run, amsgrad, fused: true);
         double worst = run.AssertClose(config, adamw, UlpsPerStep, updateScale: 1e-2);
         output.WriteLine($"{config}: largest difference {worst:F2} ulp per step");
+        AssertTookTheFusedPass(run, adamw);
+    }
+
+    /// <summary>On kernels without FMA the fused pass can equal torch's ops bit for bit, so closeness alone would not
+    /// show it ran: every parameter the last step updated must have been updated by it.</summary>
+    private static void AssertTookTheFusedPass(OptimizerTrajectory run, AdamBase optimizer)
+    {
+        for (int i = 0; i < run.Parameters.Length; i++)
+        {
+            using var grad = run.Parameters[i].Grad;
+            if (grad is not null) Assert.True(optimizer.LastStepFused(i), $"parameter {i} took torch's update");
+        }
     }
 
     [Fact]
@@ -58,6 +65,7 @@ public class FusedAdamTests(Xunit.Abstractions.ITestOutputHelper output)
         var p1 = p.ToArray<float>();
         p.Grad = g2;
         adam.Step();
+        Assert.True(adam.LastStepFused(0));
         var actual = p.ToArray<float>();
         double worst = 0;
         for (int i = 0; i < actual.Length; i++)
@@ -98,6 +106,7 @@ public class FusedAdamTests(Xunit.Abstractions.ITestOutputHelper output)
             fused.Step();
             plain.Step();
         }
+        Assert.False(fused.LastStepFused(0));
         Assert.Equal(b.ToArray<double>(), a.ToArray<double>());
     }
 
@@ -120,6 +129,7 @@ public class FusedAdamTests(Xunit.Abstractions.ITestOutputHelper output)
             contiguous.Step();
             channelsLast.Step();
         }
+        Assert.True(contiguous.LastStepFused(0) && channelsLast.LastStepFused(0));
         Assert.Equal(a.ToArray<float>(), b.Contiguous().ToArray<float>());
         Assert.NotEqual(start, a.ToArray<float>());
     }

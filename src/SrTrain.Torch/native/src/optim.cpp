@@ -86,7 +86,7 @@ void fused_adam(at::Tensor& param, const at::Tensor& grad, at::Tensor& exp_avg, 
 // One Adam / AdamW step (torch.optim._single_tensor_adam / _single_tensor_adamw, not
 // capturable). hyper holds 6 doubles per parameter: lr, beta1, beta2, eps, weight_decay,
 // step (the step count after this step's increment). stepped[i] = 1 where the parameter had
-// a gradient and was updated; parameters without one are skipped and get no state.
+// a gradient and was updated (2: by the fused pass); parameters without one are skipped and get no state.
 SRT_API int srt_adam_step(const TH* params, int count, TH* exp_avgs, TH* exp_avg_sqs, TH* max_exp_avg_sqs,
                           const double* hyper, const int* flags, uint8_t* stepped) {
   SRT_GUARD({
@@ -108,7 +108,7 @@ SRT_API int srt_adam_step(const TH* params, int count, TH* exp_avgs, TH* exp_avg
           at::Tensor& exp_avg_sq = ensure_zeros(exp_avg_sqs[i], param);
           at::Tensor* max_sq = (f & kAmsgrad) ? &ensure_zeros(max_exp_avg_sqs[i], param) : nullptr;
           fused_adam(param, raw_grad, exp_avg, exp_avg_sq, max_sq, lr, beta1, beta2, eps, weight_decay, step, f);
-          stepped[i] = 1;
+          stepped[i] = 2;  // updated, by the fused pass
           continue;
         }
       }
