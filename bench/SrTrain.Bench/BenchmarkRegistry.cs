@@ -13,6 +13,7 @@ public static class BenchmarkRegistry
         new TrainStepBenchmark(channelsLast: true, bf16: true),
         new RrdbStepBenchmark(checkpoint: false),
         new RrdbStepBenchmark(checkpoint: true),
+        new RrdbStepBenchmark(checkpoint: false, bf16: true),
         new LoaderBenchmark(),
         new LoaderCacheBenchmark(),
         new InferRrdbNetBenchmark(),

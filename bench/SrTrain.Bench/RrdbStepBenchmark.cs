@@ -18,29 +18,38 @@ namespace SrTrain.Bench;
 /// oneDNN's Winograd). Its GFLOPS count the direct convolutions' arithmetic either way, so they compare with the
 /// reference's; the ceiling is libtorch's own conv2d (direct), and under Winograd the same conv2d through Winograd
 /// is timed too (<c>winograd_ceiling_gflops</c>, <c>srtrain_of_winograd_ceiling</c>): how far the step is from its
-/// own algorithm's best layer. Python twins: <c>rrdb_step</c>, <c>rrdb_step_ckpt</c>
-/// (torch.utils.checkpoint per RRDB).</summary>
-public sealed class RrdbStepBenchmark(bool checkpoint) : Benchmark
+/// own algorithm's best layer.
+/// <para><c>rrdb_step_bf16</c> runs SrTrain's step as <c>precision: bf16</c> trains it (autocast, the memory format
+/// memory_format: auto picks, fused Adam) against the reference's float32 step, and bounds that ratio: the step's
+/// convolutions alone, each of RRDBNet's layer shapes timed in bfloat16 channels_last and in float32 NCHW
+/// (<c>bf16_conv_only_s</c>, <c>fp32_conv_only_s</c>; <see cref="ConvLayers"/>), say what share of the step they take
+/// (<c>srtrain_conv_share</c>) and what ratio a bf16 step doing nothing but them would reach
+/// (<c>conv_only_ratio_bound</c> = reference seconds / <c>bf16_conv_only_s</c>).</para>
+/// Python twins: <c>rrdb_step</c>, <c>rrdb_step_ckpt</c> (torch.utils.checkpoint per RRDB), <c>rrdb_step_bf16</c>
+/// (the float32 step).</summary>
+public sealed class RrdbStepBenchmark(bool checkpoint, bool bf16 = false) : Benchmark
 {
     private const int Batch = 4, GtSize = 128, Scale = 4;
     private double startRssMib;
 
     /// <summary>What conv_algorithm: auto takes for float32 NCHW training on the CPU: Winograd wherever oneDNN has it.</summary>
     private static readonly ConvAlgorithmChoice Algorithm = ConvAlgorithmChoice.ForThisMachine("auto", DeviceType.Cpu, "fp32", channelsLast: false);
-    private static bool Winograd => Algorithm.Winograd;
+    private bool Winograd => !bf16 && Algorithm.Winograd;
 
-    public override string Name => checkpoint ? "rrdb_step_ckpt" : "rrdb_step";
+    public override string Name => bf16 ? "rrdb_step_bf16" : checkpoint ? "rrdb_step_ckpt" : "rrdb_step";
 
-    public override string Description => checkpoint
-        ? "RRDBNet x4 (64/23/32) train step, batch 4 of GT 128, use_checkpoint (RRDBs recomputed)"
-        : "RRDBNet x4 (64/23/32) train step (fwd, L1, bwd, Adam), batch 4 of GT 128";
+    public override string Description => bf16
+        ? "RRDBNet x4 (64/23/32) train step, batch 4 of GT 128, SrTrain bf16 autocast (+ fused Adam) vs PyTorch fp32"
+        : checkpoint
+            ? "RRDBNet x4 (64/23/32) train step, batch 4 of GT 128, use_checkpoint (RRDBs recomputed)"
+            : "RRDBNet x4 (64/23/32) train step (fwd, L1, bwd, Adam), batch 4 of GT 128";
 
     public override int Iterations => 1;
     public override int Warmup => 1;
 
     public override IWorkload Prepare()
     {
-        var workload = new Workload(checkpoint);
+        var workload = new Workload(checkpoint, bf16);
         PeakMemory.Reset();
         startRssMib = PeakMemory.PeakResidentMib() ?? double.NaN;
         return workload;
@@ -54,6 +63,20 @@ public sealed class RrdbStepBenchmark(bool checkpoint) : Benchmark
         // Achieved convolution rate of the whole step against the conv benchmark's conv2d timed now, in this process.
         // Checkpointing runs the trunk's forward twice: its rate counts the arithmetic the step does, not the step's.
         double flops = StepFlops(checkpoint);
+        extras["srtrain_gflops"] = flops / srtrainSeconds / 1e9;
+        if (referenceSeconds is { } r) extras["reference_gflops"] = flops / r / 1e9;
+        if (bf16)
+        {
+            var layers = ConvLayers.RrdbNet();
+            double bf16Convs = ConvLayers.StepSeconds(layers, Batch, bf16ChannelsLast: true);
+            double fp32Convs = ConvLayers.StepSeconds(layers, Batch, bf16ChannelsLast: false);
+            extras["bf16_conv_only_s"] = bf16Convs;
+            extras["bf16_conv_only_gflops"] = flops / bf16Convs / 1e9;
+            extras["fp32_conv_only_s"] = fp32Convs;
+            extras["srtrain_conv_share"] = bf16Convs / srtrainSeconds;
+            if (referenceSeconds is { } reference) extras["conv_only_ratio_bound"] = reference / bf16Convs;
+            return extras;
+        }
         double ceiling = ConvBenchmark.MeasureGflops();
         extras["winograd"] = Winograd ? 1 : 0;
         if (Winograd)
@@ -63,8 +86,6 @@ public sealed class RrdbStepBenchmark(bool checkpoint) : Benchmark
             extras["winograd_ceiling_gflops"] = winogradCeiling;
             extras["srtrain_of_winograd_ceiling"] = flops / srtrainSeconds / 1e9 / winogradCeiling;
         }
-        extras["srtrain_gflops"] = flops / srtrainSeconds / 1e9;
-        if (referenceSeconds is { } r) extras["reference_gflops"] = flops / r / 1e9;
         extras["conv_ceiling_gflops"] = ceiling;
         extras["srtrain_of_ceiling"] = flops / srtrainSeconds / 1e9 / ceiling;
         return extras;
@@ -75,41 +96,44 @@ public sealed class RrdbStepBenchmark(bool checkpoint) : Benchmark
     /// the trunk's forward once more. Everything else (activations, L1, Adam) is a rounding error beside them.</summary>
     public static double StepFlops(bool checkpoint, int batch = Batch, int lqSize = GtSize / Scale, int feat = 64, int blocks = 23, int grow = 32)
     {
-        static double Conv(int batch, int size, int cin, int cout) => 2.0 * batch * size * size * cin * cout * 9;
-        double rdb = 0;
-        for (int i = 0; i < 4; i++) rdb += Conv(batch, lqSize, feat + i * grow, grow);
-        rdb += Conv(batch, lqSize, feat + 4 * grow, feat);
-        double trunk = 3 * blocks * rdb;
-        double first = Conv(batch, lqSize, 3, feat);
-        double rest = trunk + Conv(batch, lqSize, feat, feat)                    // conv_body
-                      + Conv(batch, 2 * lqSize, feat, feat) + Conv(batch, 4 * lqSize, feat, feat)  // conv_up1, conv_up2
-                      + Conv(batch, 4 * lqSize, feat, feat) + Conv(batch, 4 * lqSize, feat, 3);   // conv_hr, conv_last
-        return 2 * first + 3 * rest + (checkpoint ? trunk : 0);
+        var layers = ConvLayers.RrdbNet(lqSize, feat, blocks, grow);
+        double trunkForward = ConvLayers.RrdbTrunk(layers).Sum(l => l.StepFlops(batch)) / 3;
+        return layers.Sum(l => l.StepFlops(batch)) + (checkpoint ? trunkForward : 0);
     }
 
     private sealed class Workload : IWorkload
     {
+        private readonly bool bf16;
         private readonly RrdbNet net;
         private readonly Adam adam;
         private readonly L1Loss loss = new();
         private readonly Tensor lq;
         private readonly Tensor gt;
 
-        public Workload(bool checkpoint)
+        public Workload(bool checkpoint, bool bf16)
         {
+            this.bf16 = bf16;
             LibTorch.ManualSeed(0);
             net = new RrdbNet(scale: Scale, useCheckpoint: checkpoint);
-            adam = new Adam(net.Parameters(), lr: 1e-4, beta1: 0.9, beta2: 0.99);
+            bool channelsLast = bf16 && MemoryFormatChoice.ForThisMachine("auto", DeviceType.Cpu, "bf16", training: true).ChannelsLast;
+            if (channelsLast) net.To(MemoryFormat.ChannelsLast);
+            adam = new Adam(net.Parameters(), lr: 1e-4, beta1: 0.9, beta2: 0.99, fused: bf16);
             lq = Tensor.Rand([Batch, 3, GtSize / Scale, GtSize / Scale]).DetachFromDisposeScope();
+            if (channelsLast) lq.SetData(lq.Contiguous(MemoryFormat.ChannelsLast).DetachFromDisposeScope());
             gt = Tensor.Rand([Batch, 3, GtSize, GtSize]).DetachFromDisposeScope();
         }
 
         public void Step()
         {
             using var scope = LibTorch.NewDisposeScope();
-            using var algorithm = ConvAlgorithm.UseWinograd(Algorithm.Winograd, Algorithm.MaxScratchpadBytes);
+            using var algorithm = ConvAlgorithm.UseWinograd(!bf16 && Algorithm.Winograd, Algorithm.MaxScratchpadBytes);
             adam.ZeroGrad();
-            loss.Forward(net.Forward(lq), gt).Backward();
+            Tensor sr;
+            if (bf16)
+                using (LibTorch.Autocast()) sr = net.Forward(lq).To(DType.Float32);
+            else
+                sr = net.Forward(lq);
+            loss.Forward(sr, gt).Backward();
             adam.Step();
         }
 

@@ -126,6 +126,12 @@ def rrdb_step_ckpt():
     return _rrdb_step(True)
 
 
+@bench("rrdb_step_bf16")
+def rrdb_step_bf16():
+    """The same fp32 step: the baseline SrTrain's bf16 step is compared with."""
+    return _rrdb_step(False)
+
+
 class _PairedSubImages(torch.utils.data.Dataset):
     """BasicSR's PairedImageDataset in the train phase, as its code does it: file bytes -> cv2.imdecode ->
     float32 / 255 (imfrombytes), paired_random_crop, augment (hflip, vflip, rot90 as a transpose),
