@@ -62,7 +62,9 @@ public static class BenchCommand
                                 (benches.Count == 0 ? "" : $"; {options.Rounds} alternating rounds, medians"));
 
         var runner = new BenchRunner(options.Rounds, reference, Console.Error);
-        var results = benches.Select(runner.Run).ToList();
+        foreach (var b in benches.Where(b => b.Unavailable is not null))
+            Console.Error.WriteLine($"bench: skipping {b.Name}: {b.Unavailable}");
+        var results = benches.Where(b => b.Unavailable is null).Select(runner.Run).ToList();
         if (wholeRuns.Count > 0)
         {
             var settings = new WholeRunSettings(FindScript("whole_iteration.py"), options.Srtrain ?? FindSrtrain(), options.Python,

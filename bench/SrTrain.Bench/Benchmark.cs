@@ -18,6 +18,9 @@ public abstract class Benchmark
     /// <summary>Untimed steps before the first round (allocator caches, JIT, kernel selection).</summary>
     public virtual int Warmup => 3;
 
+    /// <summary>Why this benchmark cannot run on this machine (null: it can); the bench skips it and says so.</summary>
+    public virtual string? Unavailable => null;
+
     /// <summary>Allocates the inputs; the workload's <see cref="IWorkload.Step"/> runs one step.</summary>
     public abstract IWorkload Prepare();
 

@@ -69,6 +69,9 @@ public static class CpuFeatures
     /// <summary>The flags of this machine's CPU.</summary>
     public static IReadOnlySet<string> Flags => LazyFlags.Value;
 
+    /// <summary>How this machine runs bf16 convolutions: its CPU flags under this process's DNNL_MAX_CPU_ISA.</summary>
+    public static Bf16Isa Bf16SupportHere => Bf16Support(Flags, Environment.GetEnvironmentVariable("DNNL_MAX_CPU_ISA"));
+
     /// <summary>bf16 support from the CPU flags and oneDNN's ISA cap (<c>DNNL_MAX_CPU_ISA</c>, e.g. AVX2 or AVX512_CORE,
     /// which scripts/test.sh --isa sets); an unknown machine (no flags) is given the benefit of the doubt here
     /// (an explicit bf16 is not refused), but not by <see cref="PrecisionChoice"/> (auto stays fp32).</summary>
