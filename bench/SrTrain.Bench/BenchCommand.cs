@@ -71,7 +71,9 @@ public static class BenchCommand
                                                 options.TrainRounds, threads, options.Quick);
             Console.Error.WriteLine($"bench: whole iterations, {settings.SrtrainDll} vs {settings.Driver}, {threads} threads, " +
                                     (settings.Quick ? "quick (one block, 2 iterations, 1 round: checks the path, measures nothing)" : $"{settings.Rounds} alternating rounds"));
-            results.AddRange(wholeRuns.Select(b => b.Run(settings, Console.Error)));
+            foreach (var b in wholeRuns.Where(b => b.Unavailable is not null))
+                Console.Error.WriteLine($"bench: skipping {b.Name}: {b.Unavailable}");
+            results.AddRange(wholeRuns.Where(b => b.Unavailable is null).Select(b => b.Run(settings, Console.Error)));
         }
         PrintTable(results, Console.Out);
         if (options.Json is { } path) WriteJson(path, results, threads, options.Rounds, reference?.TorchVersion);

@@ -37,7 +37,7 @@ public sealed class RrdbStepBenchmark(bool checkpoint, bool bf16 = false) : Benc
     private bool Winograd => !bf16 && Algorithm.Winograd;
 
     /// <summary>bf16 where oneDNN has no bf16 convolution (AVX-512 capped below it by DNNL_MAX_CPU_ISA) fails as training does.</summary>
-    public override string? Unavailable => bf16 && CpuFeatures.Bf16SupportHere == Bf16Isa.None ? StartChecks.Bf16Error : null;
+    public override string? Unavailable => bf16 ? Bf16Availability.Unavailable : null;
 
     public override string Name => bf16 ? "rrdb_step_bf16" : checkpoint ? "rrdb_step_ckpt" : "rrdb_step";
 

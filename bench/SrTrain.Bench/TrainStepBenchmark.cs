@@ -1,5 +1,4 @@
 using SrTrain.Archs;
-using SrTrain.Engine.Training;
 using SrTrain.Losses;
 using SrTrain.Torch;
 using SrTrain.Torch.Nn;
@@ -18,7 +17,7 @@ public sealed class TrainStepBenchmark(bool channelsLast = false, bool bf16 = fa
     private const int Batch = 4, LqSize = 24, Scale = 4;
 
     /// <summary>bf16 where oneDNN has no bf16 convolution (AVX-512 capped below it by DNNL_MAX_CPU_ISA) fails as training does.</summary>
-    public override string? Unavailable => bf16 && CpuFeatures.Bf16SupportHere == Bf16Isa.None ? StartChecks.Bf16Error : null;
+    public override string? Unavailable => bf16 ? Bf16Availability.Unavailable : null;
 
     public override string Name => bf16 ? "train_step_bf16" : channelsLast ? "train_step_cl" : "train_step";
 

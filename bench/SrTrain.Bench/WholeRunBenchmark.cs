@@ -14,6 +14,9 @@ public sealed class WholeRunBenchmark(string config, string title, bool bf16 = f
     /// <summary>train_msrresnet, train_edsr_bf16, ...: the name <c>--only</c> takes and whole_iteration.py knows.</summary>
     public string Name => $"train_{config}{(bf16 ? "_bf16" : "")}";
 
+    /// <summary>Why this benchmark cannot run here (null: it can): the <c>_bf16</c> variants where bf16 cannot.</summary>
+    public string? Unavailable => bf16 ? Bf16Availability.Unavailable : null;
+
     public string Description => $"{title}: srtrain train{(bf16 ? " (bf16)" : "")} vs BasicSR-style train.py (fp32), s/iter, batch 4, gt 128, 2 workers";
 
     /// <summary>Runs the driver; its progress lines go to <paramref name="log"/>. Seconds are median s/iter; the ratio

@@ -44,6 +44,17 @@ public class WholeRunBenchmarkTests
     }
 
     [Fact]
+    public void OnlyTheBf16RunsCanBeUnavailableAndForTheStepBenchmarksReason()
+    {
+        Assert.All(BenchmarkRegistry.WholeRuns.Where(b => !b.Name.EndsWith("_bf16", StringComparison.Ordinal)), b => Assert.Null(b.Unavailable));
+        var bf16 = BenchmarkRegistry.WholeRuns.Where(b => b.Name.EndsWith("_bf16", StringComparison.Ordinal)).ToList();
+        Assert.Equal(4, bf16.Count);
+        var step = BenchmarkRegistry.All.Single(b => b.Name == "train_step_bf16");
+        Assert.All(bf16, b => Assert.Equal(step.Unavailable, b.Unavailable));
+        Assert.Equal(Bf16Availability.Unavailable, step.Unavailable);
+    }
+
+    [Fact]
     public void OptionsSelectWholeRunsAndTheQuickMode()
     {
         var o = BenchOptions.Parse(["--only", "conv,train_esrgan_bf16", "--train-rounds", "5", "--quick"]);
