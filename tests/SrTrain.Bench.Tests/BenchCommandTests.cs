@@ -45,4 +45,25 @@ public class BenchCommandTests
         Assert.Equal(result.ReferenceSeconds / result.SrTrainSeconds, result.Ratio);
         Assert.True(result.Extras["srtrain_ns_per_call"] > 0);
     }
+
+    [Fact]
+    public void AMissingPythonIsOneLineNamingItNotAStackTrace()
+    {
+        var script = Path.Combine(RepoPaths.Root, "scripts", "bench", "reference.py");
+        var error = Assert.ThrowsAny<Exception>(() => new ReferenceProcess(script, 1, "/nonexistent/python3"));
+        var output = new StringWriter();
+        Assert.Equal(2, Program.Report(error, output));
+        var lines = output.ToString().TrimEnd().Split('\n');
+        Assert.Single(lines);
+        Assert.StartsWith("srtrain-bench: ", lines[0]);
+        Assert.Contains("/nonexistent/python3", lines[0]);
+    }
+
+    [Fact]
+    public void AnUnexpectedErrorIsLabelledInternal()
+    {
+        var output = new StringWriter();
+        Assert.Equal(3, Program.Report(new NullReferenceException("boom"), output));
+        Assert.Equal("srtrain-bench: internal error (NullReferenceException): boom (SRTRAIN_TRACE=1 prints the stack trace)", output.ToString().TrimEnd());
+    }
 }
