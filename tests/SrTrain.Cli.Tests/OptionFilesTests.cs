@@ -19,6 +19,12 @@ public class OptionFilesTests
             .OrderBy(f => f, StringComparer.Ordinal)
             .Select(f => new object[] { f });
 
+    public static IEnumerable<object[]> ShippedAblationFiles() =>
+        Directory.EnumerateFiles(Path.Combine(OptionsDir, "ablation"), "*.yml")
+            .Select(f => Path.GetRelativePath(OptionsDir, f))
+            .OrderBy(f => f, StringComparer.Ordinal)
+            .Select(f => new object[] { f });
+
     private static ExperimentOptions Load(string relative) =>
         OptionFile.Load(Path.Combine(OptionsDir, relative), isTrain: relative.StartsWith("train"), useEnvironment: false);
 
@@ -43,6 +49,17 @@ public class OptionFilesTests
         Assert.True(smokeTrain.Count >= 8, $"smoke train files: {string.Join(", ", smokeTrain)}");
         foreach (var f in smokeTrain)
             Assert.Contains(f.Replace("train/smoke/train_", "test/smoke/test_"), files);
+    }
+
+    [Theory]
+    [MemberData(nameof(ShippedAblationFiles))]
+    public void AblationFileChecksRunByRun(string relative)
+    {
+        var (rc, output, error) = CliRun.Capture("options", "--check", Path.Combine(OptionsDir, relative), "--set", "name=check_never_trained");
+        Assert.True(rc == 0, $"{relative}: {error}{output}");
+        Assert.Contains(": OK (ablation, ", output);
+        Assert.Contains("  network_g: ", output);
+        Assert.Contains("  train.optim_g: ", output);
     }
 
     [Theory]

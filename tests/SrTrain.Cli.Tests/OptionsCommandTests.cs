@@ -58,6 +58,36 @@ public class OptionsCommandTests
     }
 
     [Fact]
+    public void CheckTakesAnAblationFileRunByRun()
+    {
+        var file = Path.Combine(RepoPaths.Root, "options", "ablation", "quickstart_demo.yml");
+        // A name no run has trained under: the GAN stage's initial weights are not there yet, which a check allows.
+        var (rc, output, error) = CliRun.Capture("options", "--check", file, "--set", "name=check_never_trained");
+        Assert.True(rc == 0, error);
+        Assert.Contains("run srresnet (SRModel, MSRResNet):", output);
+        Assert.Contains("  network_g: MSRResNet, 69,027 parameters", output);
+        Assert.Contains("run esrgan (ESRGANModel, RRDBNet):", output);
+        Assert.Contains("  train.optim_d: Adam, scheduler MultiStepLR", output);
+        Assert.Contains("(not there yet)", output);
+        Assert.Contains("quickstart_demo.yml: OK (ablation, 4 runs: srresnet, edsr, esrgan_psnr, esrgan)", output);
+    }
+
+    [Fact]
+    public void ABadKeyInAnAblationRunIsNamedWithItsRun()
+    {
+        var text = File.ReadAllText(Path.Combine(RepoPaths.Root, "options", "ablation", "quickstart_demo.yml"));
+        var dir = Path.Combine(Path.GetTempPath(), $"srtrain-check-ablation-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        var file = Path.Combine(dir, "bad.yml");
+        File.WriteAllText(file, ReplaceFirst(text, "type: EDSR, num_feat: 24, num_block: 2", "type: EDSR, num_feat: 24, num_blok: 2"));
+        var (rc, _, error) = CliRun.Capture("options", "--check", file);
+        Assert.Equal(2, rc);
+        Assert.Contains("bad.yml: runs[1] (edsr): network_g: unknown key 'num_blok'", error);
+        Assert.Contains("did you mean 'num_block'", error);
+        Assert.DoesNotContain("   at ", error);
+    }
+
+    [Fact]
     public void CheckTellsTrainFromTestFilesByFolderOrPhase()
     {
         var test = Path.Combine(RepoPaths.Root, "options", "test", "ESRGAN", "test_ESRGAN_x4.yml");

@@ -7,12 +7,14 @@ using SrTrain.Engine.Training;
 using SrTrain.Data.Loading;
 using SrTrain.Torch.Nn;
 using SrTrain.Torch.Optim;
+using SrTrain.Tools.Reporting;
 
 namespace SrTrain.Cli.Commands;
 
 /// <summary><c>srtrain options --schema [--markdown]</c>: every option key with type, default and meaning;
 /// <c>srtrain options --check FILE</c>: binds a file and builds every registered section in it (networks,
-/// losses, optimizers, schedulers, metrics; dataset keys checked without reading data), without training.</summary>
+/// losses, optimizers, schedulers, metrics; dataset keys checked without reading data), without training; an ablation
+/// file (<c>runs:</c>) run by run.</summary>
 internal static class OptionsCommand
 {
     public static Command Create()
@@ -43,6 +45,7 @@ internal static class OptionsCommand
     private static int Check(FileInfo file, string? phase, string[] sets)
     {
         if (!file.Exists) throw new FileNotFoundException($"option file not found: {file.FullName}");
+        if (IsAblationFile(file)) return CheckAblation(file, sets);
         bool isTrain = phase is null ? IsTrainFile(file) : phase == "train";
         ConstructorBinder.TakeWarnings();
         var o = OptionFile.Load(file.FullName, sets, isTrain);
@@ -61,6 +64,34 @@ internal static class OptionsCommand
         Console.WriteLine($"{file.Name}: OK ({(isTrain ? "train" : "test")}, {o.ModelType}, {o.NetworkG?["type"]})");
         return 0;
     }
+
+    /// <summary>An ablation file (<c>srtrain ablation</c>'s: shared datasets and budget, a list of <c>runs</c>) is checked run
+    /// by run: each run's options as the ablation composes them, every section built as for an experiment file.</summary>
+    private static int CheckAblation(FileInfo file, string[] sets)
+    {
+        ConstructorBinder.TakeWarnings();
+        var plan = AblationPlan.Load(file.FullName, sets, check: true);
+        foreach (var step in plan.Steps)
+        {
+            IReadOnlyList<string> lines;
+            try
+            {
+                lines = [.. CheckSections(step.Options), .. OptionConsistency.Validate(step.Options).Select(w => "warning: " + w)];
+            }
+            catch (OptionException e)
+            {
+                throw new OptionException($"{file.FullName}: run '{step.Run.Name}': {e.Message}");
+            }
+            Console.WriteLine($"run {step.Run.Name} ({step.Options.ModelType}, {step.Options.NetworkG?["type"]}):");
+            foreach (var line in lines) Console.WriteLine("  " + line);
+        }
+        foreach (var w in ConstructorBinder.TakeWarnings()) Console.WriteLine($"warning: {w}");
+        Console.WriteLine($"{file.Name}: OK (ablation, {plan.Steps.Count} runs: {string.Join(", ", plan.Steps.Select(s => s.Run.Name))})");
+        return 0;
+    }
+
+    /// <summary>An ablation file: a top-level <c>runs</c> list, which experiment files do not have.</summary>
+    internal static bool IsAblationFile(FileInfo file) => YamlOptionReader.ReadFile(file.FullName).ContainsKey("runs");
 
     /// <summary>Train or test: the nearest folder named train or test decides (options/train/..., options/test/...);
     /// otherwise a file with a <c>train</c> section is a training file.</summary>

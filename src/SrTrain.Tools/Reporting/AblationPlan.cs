@@ -52,15 +52,16 @@ public sealed class AblationPlan
     /// <summary>results/&lt;name&gt;/, where the report goes.</summary>
     public string ResultsDir => Path.Combine(Root, "results", Options.Name);
 
-    /// <summary>Reads an ablation file with the CLI's layers (environment, <c>--set runs.0.total_iter=10</c>).</summary>
-    public static AblationPlan Load(string path, IEnumerable<string>? sets = null, bool useEnvironment = true)
+    /// <summary>Reads an ablation file with the CLI's layers (environment, <c>--set runs.0.total_iter=10</c>);
+    /// <paramref name="check"/>: for <c>srtrain options --check</c>, without needing the perceptual loss's VGG file.</summary>
+    public static AblationPlan Load(string path, IEnumerable<string>? sets = null, bool useEnvironment = true, bool check = false)
     {
         var tree = OptionLayers.Compose(YamlOptionReader.ReadFile(path), sets ?? [], useEnvironment);
-        return FromTree(tree, path);
+        return FromTree(tree, path, check);
     }
 
-    /// <summary>Binds an option tree; <paramref name="source"/> prefixes every message.</summary>
-    public static AblationPlan FromTree(Dictionary<string, object?> tree, string source)
+    /// <summary>Binds an option tree; <paramref name="source"/> prefixes every message; <paramref name="check"/> as for <see cref="Load"/>.</summary>
+    public static AblationPlan FromTree(Dictionary<string, object?> tree, string source, bool check = false)
     {
         AblationOptions options;
         try
@@ -114,7 +115,7 @@ public sealed class AblationPlan
                                                     $"{NameMatching.Suggestion(from, steps.Select(s => s.Run.Name))}; earlier runs: " +
                                                     (steps.Count == 0 ? "(none)" : string.Join(", ", steps.Select(s => s.Run.Name))));
             var experiment = BindRun(options, run, init, root, $"{source}: {where}");
-            var (g, d) = CountParameters(experiment, $"{source}: {where}");
+            var (g, d) = CountParameters(experiment, $"{source}: {where}", check);
             if (init is not null && !SameNetwork(init.Options.NetworkG!, run.NetworkG))
                 throw new OptionException($"{source}: {where}.init_from '{init.Run.Name}': its network_g differs from this run's; " +
                                           "a run can only start from weights of the same generator");
@@ -188,13 +189,18 @@ public sealed class AblationPlan
     }
 
     /// <summary>Builds the run's training model on the CPU once (networks, losses, optimizers, without the weights
-    /// of an earlier run, which do not exist yet): a wrong key fails here, and the sizes go in the report.</summary>
-    private static (long G, long? D) CountParameters(ExperimentOptions o, string where)
+    /// of an earlier run, which do not exist yet): a wrong key fails here, and the sizes go in the report. A
+    /// <paramref name="check"/> (<c>srtrain options --check</c>) also builds the perceptual loss without its ImageNet VGG
+    /// file, which only training needs.</summary>
+    private static (long G, long? D) CountParameters(ExperimentOptions o, string where, bool check)
     {
         using var scope = LibTorch.NewDisposeScope();
         try
         {
-            using var model = Trainer.CreateModel(o with { Path = o.Path with { PretrainNetworkG = null } }, Device.Cpu);
+            var built = o with { Path = o.Path with { PretrainNetworkG = null } };
+            if (check && built.Train?.PerceptualOpt is { } perceptual)
+                built = built with { Train = built.Train with { PerceptualOpt = new(perceptual) { ["vgg_pretrained"] = false, ["vgg_pretrained_path"] = null } } };
+            using var model = Trainer.CreateModel(built, Device.Cpu);
             return (model.NetG.NumParameters(), model is SrganModel gan ? gan.NetD.NumParameters() : null);
         }
         catch (OptionException e)
