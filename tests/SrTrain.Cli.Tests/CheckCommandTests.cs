@@ -51,6 +51,54 @@ public class CheckCommandTests
     }
 
     [Fact]
+    public void AnAblationFileIsCheckedAsItsRunsOverTheirSharedData()
+    {
+        var data = new SmokeData(scale: 4, trainImages: 4, valImages: 2, hrSize: 64);
+        var root = RepoPaths.NewTempDir("srtrain-check");
+        var file = Path.Combine(root, "abl.yml");
+        File.WriteAllText(file, $$$"""
+            name: check_ablation
+            scale: 4
+            num_gpu: 0
+            root: {{{root}}}
+            budget: {total_iter: 20, batch_size: 2, gt_size: 32, print_freq: 10}
+            datasets:
+              train: {type: PairedImageDataset, dataroot_gt: {{{data.Hr("train")}}}, dataroot_lq: {{{data.Lr("train")}}}, num_worker_per_gpu: 0}
+              val: {name: smoke_val, type: PairedImageDataset, dataroot_gt: {{{data.Hr("val")}}}, dataroot_lq: {{{data.Lr("val")}}}}
+            train:
+              optim_g: {type: Adam, lr: !!float 1e-3}
+              pixel_opt: {type: L1Loss, loss_weight: 1.0}
+            runs:
+              - {name: srresnet, network_g: {type: MSRResNet, num_feat: 8, num_block: 1, upscale: 4}}
+              - name: gan
+                model_type: ESRGANModel
+                init_from: srresnet
+                network_g: {type: MSRResNet, num_feat: 8, num_block: 1, upscale: 4}
+                network_d: {type: UNetDiscriminatorSN, num_in_ch: 3, num_feat: 4}
+                train:
+                  optim_d: {type: Adam, lr: !!float 1e-4}
+                  scheduler: {type: MultiStepLR, milestones: [1000]}
+                  perceptual_opt: {type: PerceptualLoss, layer_weights: {'conv1_2': 1}, perceptual_weight: 1.0}
+                  gan_opt: {type: GANLoss, gan_type: vanilla, loss_weight: !!float 5e-3}
+            """);
+        // The GAN run's perceptual loss wants ImageNet VGG weights, which are not here: a check does not need them.
+        var (rc, output, error) = CliRun.Capture("check", "-opt", file);
+        Assert.True(rc == 0, error + output);
+        Assert.Matches(@"datasets\.train\s+│ images in dataroot_gt\s+│ 4 ", output);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(output, @"images in dataroot_gt\s+│ 4 "));   // read once
+        Assert.Matches(@"checkpoints\s+│ disk space, run srresnet\s+│ ok\s+│ 1 save\(s\) x ", output);
+        Assert.Matches(@"checkpoints\s+│ disk space, run gan\s+│ ok\s+│ 1 save\(s\) x ", output);
+        Assert.Contains("training can start (12 images read)", output);
+        Assert.Contains("warning: run gan: train.scheduler.milestones [1000] come after train.total_iter (20)", output);   // named by run
+
+        File.Delete(Path.Combine(data.Lr("train"), "0001.png"));
+        (rc, output, error) = CliRun.Capture("check", "-opt", file);
+        Assert.True(rc == 1, error + output);
+        Assert.Contains("error: datasets.train: GT without LQ: " + Path.Combine(data.Hr("train"), "0001.png"), output);
+        Assert.Contains("training cannot start", output);
+    }
+
+    [Fact]
     public void ContradictingOptionsAreReportedInTheTable()
     {
         var data = new SmokeData(scale: 4, trainImages: 2, valImages: 1, hrSize: 32);

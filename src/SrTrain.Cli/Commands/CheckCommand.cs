@@ -5,6 +5,7 @@ using Spectre.Console.Rendering;
 using SrTrain.Abstractions.Options;
 using SrTrain.Abstractions.Registry;
 using SrTrain.Data.Checking;
+using SrTrain.Tools.Reporting;
 
 namespace SrTrain.Cli.Commands;
 
@@ -12,7 +13,8 @@ namespace SrTrain.Cli.Commands;
 /// before it starts: contradicting options, and every dataset the file names read in full (images per root,
 /// unpaired names both ways, GT/LQ sizes for the scale, images smaller than the patch, unreadable or truncated
 /// files, grayscale/alpha images, duplicates), and the checkpoints' disk space against what is free. One table;
-/// exit code 0 only when training can start.</summary>
+/// exit code 0 only when training can start. An ablation file (<c>runs:</c>) is checked as its runs: their options
+/// each, their shared datasets once, their checkpoints together.</summary>
 internal static class CheckCommand
 {
     /// <summary>Exit code when the check ran and found something that stops training.</summary>
@@ -38,13 +40,26 @@ internal static class CheckCommand
     private static int Run(FileInfo file, string[] sets, bool deep, bool listAll)
     {
         if (!file.Exists) throw new FileNotFoundException($"option file not found: {file.FullName}");
-        bool isTrain = OptionsCommand.IsTrainFile(file);
         ConstructorBinder.TakeWarnings();
-        var o = CommonOptions.Load(file, sets, isTrain);
+        // An ablation file is checked as the runs it composes (named in the messages); they share its datasets.
+        bool ablation = OptionsCommand.IsAblationFile(file);
+        bool isTrain = ablation || OptionsCommand.IsTrainFile(file);
+        List<(string? Run, ExperimentOptions Options)> runs = ablation
+            ? [.. AblationPlan.Load(file.FullName, sets, check: true).Steps.Select(step => ((string?)step.Run.Name, step.Options))]
+            : [(null, CommonOptions.Load(file, sets, isTrain))];
+        var o = runs[0].Options;
 
-        var (optionErrors, optionWarnings) = OptionConsistency.Check(o);
-        try { OptionsCommand.CheckSections(o); }
-        catch (OptionException e) { optionErrors.Add(e.Message); }
+        var optionErrors = new List<string>();
+        var optionWarnings = new List<string>();
+        foreach (var (run, options) in runs)
+        {
+            string prefix = run is null ? "" : $"run {run}: ";
+            var (errors, warnings) = OptionConsistency.Check(options);
+            try { OptionsCommand.CheckSections(options); }
+            catch (OptionException e) { errors.Add(e.Message); }
+            optionErrors.AddRange(errors.Select(e => prefix + e));
+            optionWarnings.AddRange(warnings.Select(w => prefix + w));
+        }
         optionWarnings.AddRange(ConstructorBinder.TakeWarnings());
 
         var report = new DatasetReport();
@@ -64,17 +79,20 @@ internal static class CheckCommand
             }
         }
 
-        CheckpointSpace? space = null;
+        // Every run keeps its checkpoints: together they must fit (one file system: the runs' experiments share a root).
+        var spaces = new List<(string? Run, CheckpointSpace Space)>();
         string? spaceError = null;
-        if (isTrain && o.Train is not null)
-        {
-            try { space = CheckpointSpace.Estimate(o); }
-            catch (Exception e) when (e is OptionException or ArgumentException) { spaceError = e.Message; }
-        }
-        bool spaceOk = space is null || space.FreeBytes < 0 || space.NeededBytes <= space.FreeBytes;
+        if (isTrain)
+            foreach (var (run, options) in runs.Where(r => r.Options.Train is not null))
+            {
+                try { spaces.Add((run, CheckpointSpace.Estimate(options))); }
+                catch (Exception e) when (e is OptionException or ArgumentException) { spaceError = (run is null ? "" : $"run {run}: ") + e.Message; }
+            }
+        long free = spaces.Count == 0 ? -1 : spaces[0].Space.FreeBytes;
+        bool spaceOk = free < 0 || spaces.Sum(x => x.Space.NeededBytes) <= free;
 
         var console = Output();
-        console.Write(Table(file, o, report, setNames, optionErrors, optionWarnings, space, spaceError, deep));
+        console.Write(Table(file, o, report, setNames, optionErrors, optionWarnings, spaces, spaceOk, spaceError, deep));
         var findings = report.Findings.GroupBy(f => (f.Set, f.Kind)).SelectMany(g => listAll ? g : g.Take(g.First().Blocking ? 20 : 3)).ToList();
         foreach (var f in findings) console.WriteLine((f.Blocking ? "error: " : "warning: ") + f);
         foreach (var e in optionErrors) console.WriteLine("error: " + e);
@@ -87,7 +105,8 @@ internal static class CheckCommand
     }
 
     private static Table Table(FileInfo file, ExperimentOptions o, DatasetReport report, List<string> setNames, List<string> optionErrors,
-                               List<string> optionWarnings, CheckpointSpace? space, string? spaceError, bool deep)
+                               List<string> optionWarnings, List<(string? Run, CheckpointSpace Space)> spaces, bool spaceOk,
+                               string? spaceError, bool deep)
     {
         var table = new Table { Title = new TableTitle($"srtrain check {Markup.Escape(file.Name)} (scale {o.Scale}{(deep ? "" : ", headers only")})") };
         table.AddColumns("set", "check", "result", "details");
@@ -107,15 +126,13 @@ internal static class CheckCommand
                                    First(of.Select(f => f.Subject + (f.Detail.Length > 0 ? ": " + f.Detail : "")))));
             }
         }
-        if (space is not null)
-        {
-            bool fits = space.FreeBytes < 0 || space.NeededBytes <= space.FreeBytes;
-            table.AddRow(Cells("checkpoints", "disk space",
-                fits ? "ok" : "FAIL",
+        foreach (var (run, space) in spaces)
+            table.AddRow(Cells("checkpoints", run is null ? "disk space" : $"disk space, run {run}",
+                spaceOk ? "ok" : "FAIL",
                 $"{space.Saves} save(s) x {CheckpointSpace.Format(space.BytesPerSave)} = {CheckpointSpace.Format(space.NeededBytes)}; " +
-                (space.FreeBytes < 0 ? "free space unknown" : $"{CheckpointSpace.Format(space.FreeBytes)} free") + $" under {space.Folder}"));
-        }
-        else if (spaceError is not null) table.AddRow(Cells("checkpoints", "disk space", "?", spaceError));
+                (space.FreeBytes < 0 ? "free space unknown" : $"{CheckpointSpace.Format(space.FreeBytes)} free") + $" under {space.Folder}" +
+                (spaces.Count > 1 ? $" ({spaces.Count} runs: {CheckpointSpace.Format(spaces.Sum(x => x.Space.NeededBytes))} in all)" : "")));
+        if (spaceError is not null) table.AddRow(Cells("checkpoints", "disk space", "?", spaceError));
         return table;
     }
 
