@@ -52,7 +52,7 @@ public sealed class RrdbStepBenchmark(bool checkpoint, bool bf16 = false) : Benc
 
     public override IWorkload Prepare()
     {
-        var workload = new Workload(checkpoint, bf16);
+        var workload = new Workload(checkpoint, bf16, Winograd);
         PeakMemory.Reset();
         startRssMib = PeakMemory.PeakResidentMib() ?? double.NaN;
         return workload;
@@ -106,16 +106,16 @@ public sealed class RrdbStepBenchmark(bool checkpoint, bool bf16 = false) : Benc
 
     private sealed class Workload : IWorkload
     {
-        private readonly bool bf16;
+        private readonly bool bf16, winograd;
         private readonly RrdbNet net;
         private readonly Adam adam;
         private readonly L1Loss loss = new();
         private readonly Tensor lq;
         private readonly Tensor gt;
 
-        public Workload(bool checkpoint, bool bf16)
+        public Workload(bool checkpoint, bool bf16, bool winograd)
         {
-            this.bf16 = bf16;
+            (this.bf16, this.winograd) = (bf16, winograd);
             LibTorch.ManualSeed(0);
             net = new RrdbNet(scale: Scale, useCheckpoint: checkpoint);
             bool channelsLast = bf16 && MemoryFormatChoice.ForThisMachine("auto", DeviceType.Cpu, "bf16", training: true).ChannelsLast;
@@ -129,7 +129,7 @@ public sealed class RrdbStepBenchmark(bool checkpoint, bool bf16 = false) : Benc
         public void Step()
         {
             using var scope = LibTorch.NewDisposeScope();
-            using var algorithm = ConvAlgorithm.UseWinograd(!bf16 && Algorithm.Winograd, Algorithm.MaxScratchpadBytes);
+            using var algorithm = ConvAlgorithm.UseWinograd(winograd, Algorithm.MaxScratchpadBytes);
             adam.ZeroGrad();
             Tensor sr;
             if (bf16)

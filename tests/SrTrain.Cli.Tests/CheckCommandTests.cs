@@ -86,10 +86,10 @@ public class CheckCommandTests
         Assert.True(rc == 0, error + output);
         Assert.Matches(@"datasets\.train\s+│ images in dataroot_gt\s+│ 4 ", output);
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(output, @"images in dataroot_gt\s+│ 4 "));   // read once
-        Assert.Matches(@"checkpoints\s+│ disk space, run srresnet\s+│ ok\s+│ 1 save\(s\) x ", output);
-        Assert.Matches(@"checkpoints\s+│ disk space, run gan\s+│ ok\s+│ 1 save\(s\) x ", output);
+        Assert.Matches(@"checkpoints\s+│ disk space, runs\[0\] \(srresnet\)\s+│ ok\s+│ 1 save\(s\) x ", output);
+        Assert.Matches(@"checkpoints\s+│ disk space, runs\[1\] \(gan\)\s+│ ok\s+│ 1 save\(s\) x ", output);
         Assert.Contains("training can start (12 images read)", output);
-        Assert.Contains("warning: run gan: train.scheduler.milestones [1000] come after train.total_iter (20)", output);   // named by run
+        Assert.Contains("warning: runs[1] (gan): train.scheduler.milestones [1000] come after train.total_iter (20)", output);   // named by run
 
         File.Delete(Path.Combine(data.Lr("train"), "0001.png"));
         (rc, output, error) = CliRun.Capture("check", "-opt", file);

@@ -76,9 +76,7 @@ public class OptionsCommandTests
     public void ABadKeyInAnAblationRunIsNamedWithItsRun()
     {
         var text = File.ReadAllText(Path.Combine(RepoPaths.Root, "options", "ablation", "quickstart_demo.yml"));
-        var dir = Path.Combine(Path.GetTempPath(), $"srtrain-check-ablation-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(dir);
-        var file = Path.Combine(dir, "bad.yml");
+        var file = Path.Combine(RepoPaths.NewTempDir("srtrain-check-ablation"), "bad.yml");
         File.WriteAllText(file, ReplaceFirst(text, "type: EDSR, num_feat: 24, num_block: 2", "type: EDSR, num_feat: 24, num_blok: 2"));
         var (rc, _, error) = CliRun.Capture("options", "--check", file);
         Assert.Equal(2, rc);

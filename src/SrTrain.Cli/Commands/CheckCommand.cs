@@ -44,8 +44,9 @@ internal static class CheckCommand
         // An ablation file is checked as the runs it composes (named in the messages); they share its datasets.
         bool ablation = OptionsCommand.IsAblationFile(file);
         bool isTrain = ablation || OptionsCommand.IsTrainFile(file);
+        // Run: how messages name an ablation's run (runs[1] (edsr)); null for an experiment file.
         List<(string? Run, ExperimentOptions Options)> runs = ablation
-            ? [.. AblationPlan.Load(file.FullName, sets, check: true).Steps.Select(step => ((string?)step.Run.Name, step.Options))]
+            ? [.. AblationPlan.Load(file.FullName, sets, check: true).Steps.Select(step => ((string?)step.Where, step.Options))]
             : [(null, CommonOptions.Load(file, sets, isTrain))];
         var o = runs[0].Options;
 
@@ -53,7 +54,7 @@ internal static class CheckCommand
         var optionWarnings = new List<string>();
         foreach (var (run, options) in runs)
         {
-            string prefix = run is null ? "" : $"run {run}: ";
+            string prefix = run is null ? "" : $"{run}: ";
             var (errors, warnings) = OptionConsistency.Check(options);
             try { OptionsCommand.CheckSections(options); }
             catch (OptionException e) { errors.Add(e.Message); }
@@ -86,7 +87,7 @@ internal static class CheckCommand
             foreach (var (run, options) in runs.Where(r => r.Options.Train is not null))
             {
                 try { spaces.Add((run, CheckpointSpace.Estimate(options))); }
-                catch (Exception e) when (e is OptionException or ArgumentException) { spaceError = (run is null ? "" : $"run {run}: ") + e.Message; }
+                catch (Exception e) when (e is OptionException or ArgumentException) { spaceError = (run is null ? "" : $"{run}: ") + e.Message; }
             }
         long free = spaces.Count == 0 ? -1 : spaces[0].Space.FreeBytes;
         bool spaceOk = free < 0 || spaces.Sum(x => x.Space.NeededBytes) <= free;
@@ -127,7 +128,7 @@ internal static class CheckCommand
             }
         }
         foreach (var (run, space) in spaces)
-            table.AddRow(Cells("checkpoints", run is null ? "disk space" : $"disk space, run {run}",
+            table.AddRow(Cells("checkpoints", run is null ? "disk space" : $"disk space, {run}",
                 spaceOk ? "ok" : "FAIL",
                 $"{space.Saves} save(s) x {CheckpointSpace.Format(space.BytesPerSave)} = {CheckpointSpace.Format(space.NeededBytes)}; " +
                 (space.FreeBytes < 0 ? "free space unknown" : $"{CheckpointSpace.Format(space.FreeBytes)} free") + $" under {space.Folder}" +

@@ -49,17 +49,7 @@ internal static class OptionsCommand
         bool isTrain = phase is null ? IsTrainFile(file) : phase == "train";
         ConstructorBinder.TakeWarnings();
         var o = OptionFile.Load(file.FullName, sets, isTrain);
-        IReadOnlyList<string> lines;
-        try
-        {
-            var contradictions = OptionConsistency.Validate(o);
-            lines = [.. CheckSections(o), .. contradictions.Select(w => "warning: " + w)];
-        }
-        catch (OptionException e)
-        {
-            throw new OptionException($"{file.FullName}: {e.Message}");
-        }
-        foreach (var line in lines) Console.WriteLine("  " + line);
+        foreach (var line in CheckedLines(o, file.FullName)) Console.WriteLine("  " + line);
         foreach (var w in ConstructorBinder.TakeWarnings()) Console.WriteLine($"warning: {w}");
         Console.WriteLine($"{file.Name}: OK ({(isTrain ? "train" : "test")}, {o.ModelType}, {o.NetworkG?["type"]})");
         return 0;
@@ -73,21 +63,27 @@ internal static class OptionsCommand
         var plan = AblationPlan.Load(file.FullName, sets, check: true);
         foreach (var step in plan.Steps)
         {
-            IReadOnlyList<string> lines;
-            try
-            {
-                lines = [.. CheckSections(step.Options), .. OptionConsistency.Validate(step.Options).Select(w => "warning: " + w)];
-            }
-            catch (OptionException e)
-            {
-                throw new OptionException($"{file.FullName}: run '{step.Run.Name}': {e.Message}");
-            }
+            var lines = CheckedLines(step.Options, $"{file.FullName}: {step.Where}");
             Console.WriteLine($"run {step.Run.Name} ({step.Options.ModelType}, {step.Options.NetworkG?["type"]}):");
             foreach (var line in lines) Console.WriteLine("  " + line);
         }
         foreach (var w in ConstructorBinder.TakeWarnings()) Console.WriteLine($"warning: {w}");
         Console.WriteLine($"{file.Name}: OK (ablation, {plan.Steps.Count} runs: {string.Join(", ", plan.Steps.Select(s => s.Run.Name))})");
         return 0;
+    }
+
+    /// <summary>What <see cref="CheckSections"/> built and the contradictions' warnings; a problem is an
+    /// <see cref="OptionException"/> prefixed with <paramref name="where"/> (the file, and the run of an ablation).</summary>
+    private static IReadOnlyList<string> CheckedLines(ExperimentOptions o, string where)
+    {
+        try
+        {
+            return [.. CheckSections(o), .. OptionConsistency.Validate(o).Select(w => "warning: " + w)];
+        }
+        catch (OptionException e)
+        {
+            throw new OptionException($"{where}: {e.Message}");
+        }
     }
 
     /// <summary>An ablation file: a top-level <c>runs</c> list, which experiment files do not have.</summary>

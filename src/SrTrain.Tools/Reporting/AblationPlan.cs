@@ -14,6 +14,9 @@ public sealed record AblationStep(int Index, AblationRun Run, ExperimentOptions 
     /// <summary>The name shown in the report.</summary>
     public string Label => Run.Label ?? Run.Name;
 
+    /// <summary>The run as messages about its options name it: <c>runs[1] (edsr)</c>.</summary>
+    public string Where => $"runs[{Index}] ({Run.Name})";
+
     /// <summary>Iterations this run trains.</summary>
     public long TotalIter => Options.Train!.TotalIter;
 
