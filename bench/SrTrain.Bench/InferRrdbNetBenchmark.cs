@@ -7,8 +7,9 @@ namespace SrTrain.Bench;
 
 /// <summary>Inference of a 256x256 LQ image through RRDBNet x4 (64 features, 23 blocks, ESRGAN's generator) in eval
 /// mode without autograd, whole or in tiles of 128 LQ pixels with 10 pixels of context (Real-ESRGAN's tile_pad),
-/// the way <c>srtrain infer --tile</c> runs it, in the memory format <c>srtrain infer</c> picks (auto: channels_last where
-/// oneDNN has AVX-512) while the twins run PyTorch's default NCHW. Python twins: <c>infer_rrdbnet</c>, <c>infer_rrdbnet_tiled</c>.</summary>
+/// the way <c>srtrain infer --tile</c> runs it, in the memory format and convolution algorithm <c>srtrain infer</c> picks
+/// (auto: NCHW through Winograd where oneDNN has its AVX-512 kernels, else channels_last where oneDNN has AVX-512) while
+/// the twins run PyTorch's default NCHW on direct kernels. Python twins: <c>infer_rrdbnet</c>, <c>infer_rrdbnet_tiled</c>.</summary>
 public sealed class InferRrdbNetBenchmark(bool tiled = false) : Benchmark
 {
     /// <summary>LQ side, tile and tile pad of the tiled variant.</summary>
@@ -29,7 +30,7 @@ public sealed class InferRrdbNetBenchmark(bool tiled = false) : Benchmark
     {
         private readonly bool tiled;
         private readonly RrdbNet net;
-        private readonly MemoryFormatChoice format;
+        private readonly InferenceSetup setup;
         private readonly Tensor lq;
 
         public Workload(bool tiled)
@@ -38,7 +39,7 @@ public sealed class InferRrdbNetBenchmark(bool tiled = false) : Benchmark
             LibTorch.ManualSeed(0);
             net = new RrdbNet(numFeat: 64, numBlock: 23, scale: Scale);
             net.Eval();
-            format = InferenceMemoryFormat.Apply(net, Device.Cpu);
+            setup = InferenceSetup.Apply(net, Device.Cpu);
             lq = Tensor.Rand([1, 3, Size, Size]).DetachFromDisposeScope();
         }
 
@@ -46,7 +47,7 @@ public sealed class InferRrdbNetBenchmark(bool tiled = false) : Benchmark
         {
             using var scope = LibTorch.NewDisposeScope();
             using var noGrad = LibTorch.NoGrad();
-            Tensor Forward(Tensor x) => InferenceMemoryFormat.Forward(net, x, format);
+            Tensor Forward(Tensor x) => setup.Forward(net, x);
             if (tiled) TiledInference.Run(Forward, lq, Tile, TilePad, Scale);
             else Forward(lq);
         }

@@ -59,7 +59,7 @@ public class InferCommandTests
 
         using var scope = LibTorch.NewDisposeScope();
         using var cl = Upscaler.Load("RRDBNet", InferTestData.ArchOptions, 4, model, "params", new UpscaleSettings(MemoryFormat: "channels_last"));
-        Assert.True(cl.MemoryFormat.ChannelsLast);
+        Assert.True(cl.Setup.MemoryFormat.ChannelsLast);
         var x = InferTestData.Picture(12, 16).ToTensor().Unsqueeze(0);
         var actual = cl.Run(x);
         Assert.True(actual.IsContiguous(), "the output comes back NCHW");
@@ -81,6 +81,57 @@ public class InferCommandTests
         var bad = InferTestData.Cli(Infer(model, input, Path.Combine(dir, "bad"), "--memory-format", "nhwc"));
         Assert.NotEqual(0, bad.Code);
         Assert.Contains("--memory-format must be one of auto, contiguous, channels_last, got 'nhwc'", bad.Stderr);
+    }
+
+    /// <summary><c>--conv-algorithm auto</c> runs NCHW through Winograd where oneDNN has its kernels (an RRDBNet whose
+    /// channel counts Winograd takes) and writes the direct kernels' image up to float32 rounding; a bad value, and
+    /// winograd with channels_last, are one-line errors naming the option.</summary>
+    [Fact]
+    public void ConvAlgorithmAutoTakesWinogradWhereItCanAndWritesTheDirectKernelsImage()
+    {
+        var dir = RepoPaths.NewTempDir("srtrain-infer-conv");
+        var opts = InferTestData.WinogradSizedArchOpts;
+        var model = InferTestData.Checkpoint(dir, seed: 4, lively: true, archOpts: opts);
+        var input = Path.Combine(dir, "in", "photo.png");
+        ImageIO.Write(input, InferTestData.Picture(18, 22), bits: 16);
+        string[] Args(string output, params string[] extra) =>
+            ["infer", "--model", model, "--arch", "RRDBNet", "--scale", "4", .. opts.SelectMany(o => new[] { "--arch-opt", o }),
+             "-i", input, "-o", Path.Combine(dir, output), .. extra];
+
+        Assert.Equal(0, InferTestData.Cli(Args("direct", "--conv-algorithm", "direct")).Code);
+        Assert.Equal(0, InferTestData.Cli(Args("auto")).Code);
+        var winograd = InferTestData.Cli(Args("winograd", "--conv-algorithm", "winograd"));
+        var direct = ImageIO.Read(Path.Combine(dir, "direct", "photo.png"), ImageReadMode.Unchanged);
+        var outputs = new List<string> { "auto" };
+        if (ConvAlgorithm.WinogradAvailable)
+        {
+            Assert.Equal(0, winograd.Code);
+            outputs.Add("winograd");
+        }
+        else
+        {
+            Assert.NotEqual(0, winograd.Code);
+            Assert.Contains("conv_algorithm: winograd is unavailable here", winograd.Stderr);
+        }
+        foreach (var output in outputs)
+        {
+            double diff = InferTestData.MaxDiff(direct, ImageIO.Read(Path.Combine(dir, output, "photo.png"), ImageReadMode.Unchanged));
+            Assert.True(diff <= 2.0 / 65535, $"{output} vs direct: max |diff| {diff} (limit two 16-bit steps: float32 rounding)");
+        }
+
+        using (var upscaler = Upscaler.Load("RRDBNet", Commands.ArchOptionParser.Parse(opts), 4, model, "params"))
+        {
+            Assert.Equal(ConvAlgorithm.WinogradAvailable, upscaler.Setup.ConvAlgorithm.Winograd);
+            if (upscaler.Setup.ConvAlgorithm.Winograd) Assert.False(upscaler.Setup.MemoryFormat.ChannelsLast, "Winograd runs NCHW");
+        }
+
+        var bad = InferTestData.Cli(Args("bad", "--conv-algorithm", "fast"));
+        Assert.NotEqual(0, bad.Code);
+        Assert.Contains("--conv-algorithm must be one of auto, direct, winograd, got 'fast'", bad.Stderr);
+        var clash = InferTestData.Cli(Args("clash", "--conv-algorithm", "winograd", "--memory-format", "channels_last"));
+        Assert.NotEqual(0, clash.Code);
+        Assert.Contains("--conv-algorithm winograd runs NCHW: use it with --memory-format auto or contiguous", clash.Stderr);
+        Assert.DoesNotContain("   at ", clash.Stderr);
     }
 
     [Fact]

@@ -17,14 +17,18 @@ internal static class InferTestData
     public static List<KeyValuePair<string, object?>> ArchOptions =>
         Commands.ArchOptionParser.Parse(["num_feat=8", "num_block=1", "num_grow_ch=4"]);
 
+    /// <summary>RRDBNet options whose convolutions Winograd takes (channel counts multiples of 16): 16 features, 1 RRDB,
+    /// growth 16.</summary>
+    public static readonly string[] WinogradSizedArchOpts = ["num_feat=16", "num_block=1", "num_grow_ch=16"];
+
     /// <summary>A freshly initialised tiny RRDBNet x4 (seeded), its state saved as {'params': ...} in
     /// <paramref name="dir"/>; returns the path. <paramref name="lively"/> doubles every weight and adds 0.5 to
     /// the last bias, so the output spans [0, 1] and depends strongly on context (the initialisation's
-    /// outputs stay below 12/255).</summary>
-    public static string Checkpoint(string dir, int seed, string name = "net_g.pth", bool lively = false)
+    /// outputs stay below 12/255). <paramref name="archOpts"/>: other RRDBNet options than <see cref="ArchOptions"/>.</summary>
+    public static string Checkpoint(string dir, int seed, string name = "net_g.pth", bool lively = false, string[]? archOpts = null)
     {
         LibTorch.ManualSeed((ulong)seed);
-        using var net = Upscaler.BuildArch("RRDBNet", ArchOptions, 4);
+        using var net = Upscaler.BuildArch("RRDBNet", archOpts is null ? ArchOptions : Commands.ArchOptionParser.Parse(archOpts), 4);
         var path = Path.Combine(dir, name);
         using var scope = LibTorch.NewDisposeScope();
         var state = net.StateDict().ToDictionary(p => p.Key, p => !lively ? p.Value

@@ -28,16 +28,18 @@ internal static class InferCommand
         var suffix = new Option<string>("--suffix") { Description = "output name = <input stem>_<suffix>.png (empty: same stem)", DefaultValueFactory = _ => "" };
         var device = Device();
         var memoryFormat = MemoryFormatOption();
+        var convAlgorithm = ConvAlgorithmOption();
         var codec = new Option<string>("--codec") { Description = "video: ffmpeg encoder of the output", DefaultValueFactory = _ => "libx264" };
         var crf = new Option<int>("--crf") { Description = "video: constant rate factor for x264/x265/VP9/AV1 (lower is better)", DefaultValueFactory = _ => 18 };
         var command = new Command("infer", "super-resolve images or a video with a trained generator (.pth or exported .onnx)")
         {
-            model, arch, archOpt, scale, input, output, paramKey, tile, tilePad, ensemble, alpha, suffix, device, memoryFormat, codec, crf,
+            model, arch, archOpt, scale, input, output, paramKey, tile, tilePad, ensemble, alpha, suffix, device, memoryFormat, convAlgorithm, codec, crf,
         };
         command.SetAction(result =>
         {
             var settings = new UpscaleSettings(result.GetValue(tile), result.GetValue(tilePad), result.GetValue(ensemble),
-                                               result.GetValue(alpha), Torch.Device.Parse(result.GetValue(device)!), result.GetValue(memoryFormat)!);
+                                               result.GetValue(alpha), Torch.Device.Parse(result.GetValue(device)!), result.GetValue(memoryFormat)!,
+                                               result.GetValue(convAlgorithm)!);
             settings.Validate();
             var modelPath = result.GetValue(model)!.FullName;
             var inputPath = result.GetValue(input)!;
@@ -104,7 +106,13 @@ internal static class InferCommand
 
     internal static Option<string> MemoryFormatOption() => new("--memory-format")
     {
-        Description = "network layout: auto (channels_last where oneDNN has AVX-512, else NCHW), contiguous, channels_last",
+        Description = "network layout: auto (NCHW where --conv-algorithm auto takes Winograd, else channels_last where oneDNN has AVX-512, else NCHW), contiguous, channels_last",
+        DefaultValueFactory = _ => "auto",
+    };
+
+    internal static Option<string> ConvAlgorithmOption() => new("--conv-algorithm")
+    {
+        Description = "3x3 convolutions: auto (oneDNN's Winograd kernels, NCHW, where it has them: AVX-512; else direct), direct (PyTorch's own), winograd",
         DefaultValueFactory = _ => "auto",
     };
 

@@ -6,7 +6,8 @@ namespace SrTrain.Engine.Training;
 /// <summary>The convolution algorithm a training run uses, resolved from the <c>conv_algorithm</c> option: libtorch's
 /// direct kernels, oneDNN's Winograd kernels (<see cref="ConvAlgorithm"/>), or <c>auto</c> (the default), which takes
 /// Winograd where it applies and was measured faster: float32 training in NCHW on the CPU with oneDNN's AVX-512 kernels
-/// (RRDBNet whole iterations on a 2-core EPYC, see docs/getting-started.md). Under bf16 autocast or channels_last the
+/// (RRDBNet whole iterations on a 2-core EPYC, see docs/getting-started.md), and float32 inference
+/// (<see cref="SrTrain.Engine.Inference.InferenceSetup"/>). Under bf16 autocast or channels_last the
 /// convolutions are not Winograd's to run, so auto says direct there. <see cref="Reason"/> says why, for the log.</summary>
 public sealed record ConvAlgorithmChoice(bool Winograd, string Reason, long MaxScratchpadBytes = long.MaxValue)
 {
@@ -34,9 +35,10 @@ public sealed record ConvAlgorithmChoice(bool Winograd, string Reason, long MaxS
     public static ConvAlgorithmChoice ForThisMachine(string? value, DeviceType device, string precisionName, bool channelsLast) =>
         Resolve(value, device, precisionName, channelsLast, () => ConvAlgorithm.WinogradAvailable);
 
-    /// <summary>The choice for a given availability (asked only when it matters; tests pass their own).</summary>
+    /// <summary>The choice for a given availability (asked only when it matters; tests pass their own), for training or,
+    /// with <paramref name="training"/> false, inference (the same rule; the reason says which).</summary>
     public static ConvAlgorithmChoice Resolve(string? value, DeviceType device, string precisionName, bool channelsLast,
-                                              Func<bool> winogradAvailable)
+                                              Func<bool> winogradAvailable, bool training = true)
     {
         var v = value?.Trim().ToLowerInvariant();
         if (v == "direct") return new(false, "conv_algorithm: direct");
@@ -58,7 +60,7 @@ public sealed record ConvAlgorithmChoice(bool Winograd, string Reason, long MaxS
         }
         if (notApplicable is not null) return new(false, $"conv_algorithm: auto, {notApplicable}: direct");
         return winogradAvailable()
-            ? new(true, "conv_algorithm: auto, float32 NCHW training and oneDNN with AVX-512 Winograd kernels: winograd "
+            ? new(true, $"conv_algorithm: auto, float32 NCHW {(training ? "training" : "inference")} and oneDNN with AVX-512 Winograd kernels: winograd "
                         + $"(a layer whose Winograd scratchpad would exceed {AutoMaxScratchpadBytes >> 20} MiB runs its batch in chunks, or direct)", AutoMaxScratchpadBytes)
             : new(false, "conv_algorithm: auto, oneDNN has no float32 Winograd kernels here (below AVX-512, or a libtorch without a linked oneDNN): direct");
     }

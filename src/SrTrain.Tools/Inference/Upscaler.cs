@@ -28,7 +28,7 @@ public sealed class Upscaler : IDisposable
         Net = net;
         Net.To(Device);
         Net.Eval();
-        MemoryFormat = InferenceMemoryFormat.Apply(Net, Device, Settings.MemoryFormat);
+        Setup = InferenceSetup.Apply(Net, Device, Settings.MemoryFormat, Settings.ConvAlgorithm);
         Scale = scale;
         inputRule = InputRule.Of(net);
     }
@@ -70,8 +70,9 @@ public sealed class Upscaler : IDisposable
 
     public UpscaleSettings Settings { get; }
 
-    /// <summary>The memory format the network runs in (<see cref="UpscaleSettings.MemoryFormat"/> resolved for the device).</summary>
-    public MemoryFormatChoice MemoryFormat { get; }
+    /// <summary>The memory format and convolution algorithm the network runs on (<see cref="UpscaleSettings.MemoryFormat"/>
+    /// and <see cref="UpscaleSettings.ConvAlgorithm"/> resolved for the device).</summary>
+    public InferenceSetup Setup { get; }
 
     /// <summary>The network's output for an NCHW batch in [0, 1] (any device), as an unclamped NCHW float CPU
     /// tensor of the current scope: tiled and/or self-ensembled as the settings say, without gradients.</summary>
@@ -138,7 +139,7 @@ public sealed class Upscaler : IDisposable
     /// <summary>One network pass; an input size the arch does not accept is padded to what its
     /// <see cref="InputRule"/> states and the output cropped back (<see cref="InputPadding"/>).</summary>
     private Tensor Forward(Tensor x) =>
-        InputPadding.Run(t => CheckSize(InferenceMemoryFormat.Forward(Net, t, MemoryFormat), t.Size(2), t.Size(3)), x, inputRule, Scale);
+        InputPadding.Run(t => CheckSize(Setup.Forward(Net, t), t.Size(2), t.Size(3)), x, inputRule, Scale);
 
     private Tensor CheckSize(Tensor y, long h, long w)
     {
