@@ -251,10 +251,12 @@ def main():
     for r in range(rounds):
         order = ["srtrain", "reference"] if r % 2 == 0 else ["reference", "srtrain"]
         walls = {s: {} for s in order}
+        round_peaks = {s: 0.0 for s in order}
         for n in (short, long_):
             for side in order:
                 wall, peak = run(sides[side](n), env, os.path.join(work, f"round{r + 1}_{side}_{n}.log"), expect[side], gpu)
                 walls[side][n] = wall
+                round_peaks[side] = max(round_peaks[side], peak)
                 peaks[side] = max(peaks[side], peak)
         per_iter = {s: (walls[s][long_] - walls[s][short]) / (long_ - short) for s in order}
         # A non-positive difference means the noise outgrew the extra iterations: the round has no ratio.
@@ -265,7 +267,8 @@ def main():
                         "srtrain_wall_s": walls["srtrain"], "reference_wall_s": walls["reference"]})
         print(f"  {args.bench} round {r + 1}/{rounds} ({order[0]} first): srtrain {per_iter['srtrain']:.3f} s/iter, "
               f"reference {per_iter['reference']:.3f} s/iter, " +
-              (f"ratio {ratio:.2f}" if valid else "no ratio (a run length difference was not positive: too noisy)"),
+              (f"ratio {ratio:.2f}" if valid else "no ratio (a run length difference was not positive: too noisy)") +
+              f"; peak PSS srtrain {round_peaks['srtrain']:.0f} MiB, reference {round_peaks['reference']:.0f} MiB",
               file=sys.stderr, flush=True)
     ratios = [x["ratio"] for x in results if x["ratio"] is not None]
     report = {
