@@ -3,7 +3,7 @@ using SrTrain.Torch;
 
 namespace SrTrain.Engine.Training;
 
-/// <summary>The convolution algorithm a training run uses, resolved from the <c>conv_algorithm</c> option: libtorch's
+/// <summary>The convolution algorithm a training run (or inference) uses, resolved from the <c>conv_algorithm</c> option: libtorch's
 /// direct kernels, oneDNN's Winograd kernels (<see cref="ConvAlgorithm"/>), or <c>auto</c> (the default), which takes
 /// Winograd where it applies and was measured faster: float32 training in NCHW on the CPU with oneDNN's AVX-512 kernels
 /// (RRDBNet whole iterations on a 2-core EPYC, see docs/getting-started.md), and float32 inference

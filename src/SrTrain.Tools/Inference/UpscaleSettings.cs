@@ -13,7 +13,7 @@ public sealed record UpscaleSettings(int Tile = 0, int TilePad = 10, bool SelfEn
                                      AlphaUpsampler Alpha = AlphaUpsampler.Bicubic, Device? Device = null, string MemoryFormat = "auto",
                                      string ConvAlgorithm = "auto")
 {
-    /// <summary>Rejects negative tile sizes, naming the option.</summary>
+    /// <summary>Rejects negative tile sizes, unknown layouts or algorithms and Winograd with channels_last, naming the option.</summary>
     public void Validate()
     {
         if (Tile < 0) throw new ArgumentException($"--tile must be 0 (no tiling) or positive, got {Tile}");
