@@ -2,6 +2,7 @@ using SrTrain.Abstractions.Registry;
 using SrTrain.Engine.Inference;
 using SrTrain.Engine.Training;
 using SrTrain.Torch.Nn;
+using static SrTrain.Engine.Tests.CpuFlagSets;
 
 namespace SrTrain.Engine.Tests.Inference;
 
@@ -10,11 +11,6 @@ namespace SrTrain.Engine.Tests.Inference;
 /// network's float32 tolerance of the direct kernels, the output back NCHW.</summary>
 public class InferenceSetupTests
 {
-    private static IReadOnlySet<string> Flags(string list) => CpuFeatures.ParseFlags("processor\t: 0\nflags\t\t: " + list + "\n");
-
-    private static readonly IReadOnlySet<string> Avx2 = Flags("fpu sse2 avx avx2 fma");
-    private static readonly IReadOnlySet<string> Avx512 = Flags("fpu avx2 avx512f avx512bw avx512vl avx512dq");
-
     private static InferenceSetup Cpu(string memoryFormat, string convAlgorithm, IReadOnlySet<string> flags, bool winograd) =>
         InferenceSetup.Resolve(memoryFormat, convAlgorithm, DeviceType.Cpu, flags, null, () => winograd);
 

@@ -1,5 +1,6 @@
 using SrTrain.Abstractions.Registry;
 using SrTrain.Engine.Training;
+using static SrTrain.Engine.Tests.CpuFlagSets;
 
 namespace SrTrain.Engine.Tests.Training;
 
@@ -8,12 +9,6 @@ namespace SrTrain.Engine.Tests.Training;
 /// NCHW elsewhere; explicit values win.</summary>
 public class MemoryFormatChoiceTests
 {
-    private static IReadOnlySet<string> Flags(string list) => CpuFeatures.ParseFlags("processor\t: 0\nflags\t\t: " + list + "\n");
-
-    private static readonly IReadOnlySet<string> Avx2 = Flags("fpu sse2 avx avx2 fma");
-    private static readonly IReadOnlySet<string> Avx512 = Flags("fpu avx2 avx512f avx512bw avx512vl avx512dq");
-    private static readonly IReadOnlySet<string> Avx512FOnly = Flags("fpu avx2 avx512f avx512cd");
-
     private static MemoryFormatChoice Cpu(string value, IReadOnlySet<string> flags, string? cap = null, string precision = "fp32", bool training = true) =>
         MemoryFormatChoice.Resolve(value, DeviceType.Cpu, precision, training, flags, cap);
 

@@ -1,6 +1,7 @@
 using SrTrain.Abstractions.Options;
 using SrTrain.Abstractions.Registry;
 using SrTrain.Engine.Training;
+using static SrTrain.Engine.Tests.CpuFlagSets;
 
 namespace SrTrain.Engine.Tests.Training;
 
@@ -8,13 +9,6 @@ namespace SrTrain.Engine.Tests.Training;
 /// machine's), and an explicit bf16 where it is not native warns with the slowdown to expect.</summary>
 public class PrecisionChoiceTests
 {
-    private static IReadOnlySet<string> Flags(string list) => CpuFeatures.ParseFlags("processor\t: 0\nflags\t\t: " + list + "\n");
-
-    private static readonly IReadOnlySet<string> Avx2 = Flags("fpu sse2 avx avx2 fma");
-    private static readonly IReadOnlySet<string> Avx512 = Flags("fpu avx2 avx512f avx512bw avx512vl avx512dq");
-    private static readonly IReadOnlySet<string> Avx512Bf16 = Flags("fpu avx2 avx512f avx512bw avx512vl avx512dq avx512_bf16");
-    private static readonly IReadOnlySet<string> Amx = Flags("fpu avx2 avx512f avx512bw avx512vl avx512dq amx_bf16 amx_tile");
-
     private static PrecisionChoice Cpu(string precision, IReadOnlySet<string> flags, string? cap = null) =>
         PrecisionChoice.Resolve(precision, DeviceType.Cpu, flags, cap, () => throw new InvalidOperationException("CUDA asked on a CPU run"));
 
